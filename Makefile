@@ -1,0 +1,73 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 3000
+UI_DIST := src/sora2/web/dist/index.html
+UI_SOURCES := $(shell find frontend/src frontend/index.html frontend/package.json frontend/vite.config.ts -type f 2>/dev/null)
+
+.PHONY: run test install install-test ui test-python test-frontend test-browser chromium bench openapi clean
+
+run: install ui ## install what is missing, build the UI, migrate, serve on http://$(HOST):$(PORT)
+	$(BIN)/sora2 db upgrade
+	$(BIN)/sora2 serve --host $(HOST) --port $(PORT)
+
+test: install-test ui chromium ## every test: Python (API, e2e, browser) and Vitest
+	$(BIN)/python -m pytest
+	@if [ -f frontend/package.json ]; then cd frontend && npm run test --silent; fi
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+frontend/node_modules/.package-lock.json: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+# The UI is built only when its sources exist and changed since the last build.
+ui:
+	@if [ -f frontend/package.json ]; then $(MAKE) --no-print-directory $(UI_DIST); fi
+
+$(UI_DIST): frontend/node_modules/.package-lock.json $(UI_SOURCES)
+	cd frontend && npm run build --silent
+
+# Browser tests drive Debian's Chromium; install it when missing and we may (root), else say how.
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Browser tests need Chromium: run 'sudo apt-get install -y chromium' and then 'make test' again."; exit 1; \
+	  fi; \
+	fi
+
+test-python: install-test
+	$(BIN)/python -m pytest -m "not browser"
+
+test-browser: install-test ui chromium
+	$(BIN)/python -m pytest -m browser
+
+test-frontend:
+	cd frontend && npm run test --silent
+
+bench: install-test
+	$(BIN)/python -m bench.run_all
+
+openapi: install
+	$(BIN)/sora2 openapi --out frontend/openapi.json
+
+clean:
+	rm -rf $(VENV) frontend/node_modules src/sora2/web/dist .pytest_cache

@@ -1,0 +1,3 @@
+from sora2.cli import main
+
+main()

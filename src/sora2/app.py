@@ -1,0 +1,131 @@
+"""create_app(settings): builds the ASGI app; the lifespan starts and stops every long-lived part."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import socketio
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from sora2 import health, web
+from sora2.auth.ratelimit import LoginLimiter
+from sora2.auth.router import router as auth_router
+from sora2.auth.tokens import TokenCodec, load_or_create_secret
+from sora2.bootstrap import announce_startup, ensure_initial_admin
+from sora2.config import Settings, get_settings
+from sora2.context import AppContext
+from sora2.db.engine import create_engine, create_session_factory
+from sora2.db.migrate import upgrade_async
+from sora2.events import EventBus, VideoDeleted
+from sora2.handlers import install_access_log, install_error_handlers
+from sora2.media import MediaStorage
+from sora2.metrics import Metrics
+from sora2.providers.base import ProviderError
+from sora2.providers.registry import ProviderRegistry, build_emulator_provider, build_openai_provider
+from sora2.providers_api.router import router as providers_router
+from sora2.realtime.server import bridge_events, create_socket_server
+from sora2.tracker.loop import Tracker
+from sora2.users.router import router as users_router
+from sora2.videos.router import router as videos_router
+from sora2.videos.signing import MediaSigner
+
+log = logging.getLogger(__name__)
+
+
+def _build_emulator(settings: Settings) -> tuple[Any, Any] | None:
+    if not settings.use_emulator:
+        return None
+    from sora2.emulator import EmulatorConfig, EmulatorService, create_emulator_app
+
+    service = EmulatorService(EmulatorConfig(data_dir=settings.emulator_dir, job_seconds=settings.emulator_job_seconds,
+                                             fps=settings.emulator_fps))
+    return service, create_emulator_app(service)
+
+
+def _providers(settings: Settings, emulator: tuple[Any, Any] | None) -> ProviderRegistry:
+    providers = []
+    if settings.openai_configured:
+        providers.append(build_openai_provider(settings))
+    if emulator is not None:
+        providers.append(build_emulator_provider(settings, emulator[1]))
+    return ProviderRegistry(providers)
+
+
+def _delete_remote_jobs(ctx: AppContext):  # noqa: ANN202
+    async def handle(event: object) -> None:
+        if isinstance(event, VideoDeleted) and event.provider in ctx.providers:
+            try:
+                await ctx.providers.get(event.provider).delete(event.job_id)
+            except ProviderError as exc:  # best effort: the local delete already happened
+                log.info("provider kept job %s (%s)", event.job_id, exc.kind)
+
+    return handle
+
+
+async def _start(app: FastAPI, settings: Settings, emulator: tuple[Any, Any] | None, sio) -> AppContext:  # noqa: ANN001
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    await upgrade_async(settings.resolved_database_url)
+    engine = create_engine(settings.resolved_database_url)
+    sessions = create_session_factory(engine)
+    bus = EventBus()
+    sessions.publish = bus.publish
+    secret = load_or_create_secret(settings)
+    storage = MediaStorage(settings.media_dir)
+    storage.ensure_dirs()
+    if emulator is not None:
+        await emulator[0].start()
+    ctx = AppContext(settings=settings, engine=engine, sessions=sessions, bus=bus,
+                     tokens=TokenCodec(secret, settings.jwt_expires_seconds),
+                     limiter=LoginLimiter(settings.login_max_failures, settings.login_window_seconds),
+                     storage=storage, providers=_providers(settings, emulator),
+                     signer=MediaSigner(secret, settings.media_url_ttl_seconds), metrics=Metrics())
+    app.state.ctx = ctx
+    await ensure_initial_admin(ctx)
+    bridge_events(sio, ctx)
+    bus.subscribe(_delete_remote_jobs(ctx))
+    tracker = Tracker(ctx)
+    await tracker.start()
+    ctx.tracker = tracker
+    announce_startup(ctx)
+    return ctx
+
+
+def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
+    settings = settings or get_settings()
+    emulator = _build_emulator(settings)
+    sio = create_socket_server(settings.cors_origins, lambda: api.state.ctx)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        ctx = await _start(app, settings, emulator, sio)
+        try:
+            yield
+        finally:
+            if ctx.tracker is not None:
+                await ctx.tracker.stop()
+            await ctx.providers.close()
+            if emulator is not None:
+                await emulator[0].stop()
+            await ctx.engine.dispose()
+
+    api = FastAPI(title="Sora2 Platform", version="0.1.0", lifespan=lifespan, openapi_url="/api/openapi.json",
+                  docs_url="/api/docs", redoc_url=None,
+                  description="Self-hosted AI video studio. Drop-in for the original soraui backend.")
+    api.state.settings = settings
+    install_error_handlers(api)
+    install_access_log(api)
+    api.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True,
+                       allow_methods=["*"], allow_headers=["*"])
+    for router in (auth_router, users_router, videos_router, providers_router, health.router):
+        api.include_router(router)
+    if emulator is not None:
+        api.mount("/emulator", emulator[1])
+    web.mount_spa(api)
+    asgi = socketio.ASGIApp(sio, other_asgi_app=api, socketio_path="socket.io")
+    asgi.fastapi = api  # type: ignore[attr-defined]  (tests reach the FastAPI app and its state here)
+    asgi.sio = sio  # type: ignore[attr-defined]
+    return asgi

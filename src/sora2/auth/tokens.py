@@ -1,0 +1,69 @@
+"""JWT (HS256) compatible with the original: claims `userId` and `username`, 7-day default expiry."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import jwt
+
+from sora2.config import Settings
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    user_id: str
+    username: str | None
+
+
+class TokenCodec:
+    def __init__(self, secret: str, expires_seconds: int) -> None:
+        self._secret = secret
+        self._expires = expires_seconds
+
+    def issue(self, user_id: str, username: str) -> str:
+        now = int(time.time())
+        payload = {"userId": user_id, "username": username, "iat": now, "exp": now + self._expires}
+        return jwt.encode(payload, self._secret, algorithm="HS256")
+
+    def decode(self, token: str) -> TokenClaims | None:
+        try:
+            payload = jwt.decode(token, self._secret, algorithms=["HS256"], options={"require": ["exp"]})
+        except jwt.PyJWTError:
+            return None
+        user_id = payload.get("userId")
+        if not isinstance(user_id, str):
+            return None
+        return TokenClaims(user_id=user_id, username=payload.get("username"))
+
+    @property
+    def secret(self) -> str:
+        return self._secret
+
+
+def load_or_create_secret(settings: Settings) -> str:
+    """The configured secret, else one generated on first run and kept in the data dir with mode 600."""
+    if settings.jwt_secret is not None:
+        return settings.jwt_secret.get_secret_value()
+    path = Path(settings.data_dir) / "jwt-secret"
+    if path.exists():
+        return path.read_text().strip()
+    secret = secrets.token_urlsafe(48)
+    write_private_file(path, secret + "\n")
+    return secret
+
+
+def write_private_file(path: Path, text: str) -> None:
+    """Write a secret atomically, readable by the owner only (mode 600) from its first byte."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)

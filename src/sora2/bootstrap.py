@@ -1,0 +1,37 @@
+"""First-run work: the initial admin account, and the startup lines that tell an operator what runs."""
+
+from __future__ import annotations
+
+import logging
+
+from sora2.auth.tokens import write_private_file
+from sora2.context import AppContext
+from sora2.users.service import UserService
+
+log = logging.getLogger("sora2")
+
+
+async def ensure_initial_admin(ctx: AppContext) -> None:
+    settings = ctx.settings
+    password = settings.admin_password.get_secret_value() if settings.admin_password else None
+    async with ctx.sessions.begin() as session:
+        created = await UserService(session).ensure_initial_admin(settings.admin_username, password)
+    if created is None:
+        return
+    if created.password is None:
+        log.info("created the admin account %r with the password from SORA2_ADMIN_PASSWORD", created.username)
+        return
+    path = settings.data_dir / "initial-admin-password"
+    write_private_file(path, created.password + "\n")
+    # Printed once to the console, never to the log handlers.
+    print(f"\n  Created the admin account {created.username!r} with password: {created.password}\n"
+          f"  (also written to {path}, mode 600). Change it in Settings after signing in.\n", flush=True)
+
+
+def announce_startup(ctx: AppContext) -> None:
+    names = ", ".join(f"{p.info.id} ({len(p.info.models)} models)" for p in ctx.providers.all) or "none"
+    log.info("providers: %s", names)
+    if any(p.info.emulated for p in ctx.providers.all):
+        log.warning("using the built-in EMULATOR: videos are simulated, nothing is paid. To use a real provider set "
+                    "SORA2_OPENAI_BASE_URL and SORA2_OPENAI_API_KEY (any OpenAI /v1/videos-compatible gateway); "
+                    "see docs/providers.md")

@@ -1,0 +1,175 @@
+"""`sora2` command line: serve, emulator, db, users, openapi."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from sora2.config import get_settings
+
+app = typer.Typer(help="Sora2 Platform: self-hosted AI video studio.", no_args_is_help=True)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+T = TypeVar("T")
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # uvicorn's access log would record query strings (tokens, signatures); ours records paths only.
+    logging.getLogger("uvicorn.access").disabled = True
+
+
+@app.command()
+def serve(host: Annotated[str | None, typer.Option(help="Interface to bind")] = None,
+          port: Annotated[int | None, typer.Option(help="Port to listen on")] = None) -> None:
+    """Serve the API, Socket.IO, the web UI and (when no provider is configured) the emulator."""
+    import uvicorn
+
+    from sora2.app import create_app
+
+    settings = get_settings()
+    overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
+    settings = settings.model_copy(update=overrides)
+    _configure_logging(settings.log_level)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, access_log=False, log_config=None,
+                timeout_graceful_shutdown=5)
+
+
+@app.command()
+def emulator(port: Annotated[int, typer.Option(help="Port to listen on")] = 8090,
+             host: Annotated[str, typer.Option()] = "127.0.0.1",
+             data_dir: Annotated[Path | None, typer.Option(help="Where jobs and media persist")] = None,
+             job_seconds: Annotated[float | None, typer.Option(help="Seconds per job")] = None) -> None:
+    """Run the provider emulator alone (OpenAI /v1/videos shape at http://HOST:PORT/v1)."""
+    import uvicorn
+
+    from sora2.emulator import EmulatorConfig, create_standalone_app
+
+    settings = get_settings()
+    _configure_logging(settings.log_level)
+    config = EmulatorConfig(data_dir=data_dir or settings.emulator_dir,
+                            job_seconds=job_seconds if job_seconds is not None else settings.emulator_job_seconds,
+                            fps=settings.emulator_fps)
+    typer.echo(f"Emulator on http://{host}:{port}/v1 — point the server at it with "
+               f"SORA2_OPENAI_BASE_URL=http://{host}:{port}/v1 SORA2_OPENAI_API_KEY=anything")
+    uvicorn.run(create_standalone_app(config), host=host, port=port, access_log=False, log_config=None)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply database migrations."""
+    from sora2.db.migrate import upgrade
+
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.resolved_database_url)
+    typer.echo("database is up to date")
+
+
+@asynccontextmanager
+async def _sessions() -> AsyncIterator:
+    from sora2.db.engine import create_engine, create_session_factory
+    from sora2.db.migrate import upgrade_async
+
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    await upgrade_async(settings.resolved_database_url)
+    engine = create_engine(settings.resolved_database_url)
+    try:
+        yield create_session_factory(engine)
+    finally:
+        await engine.dispose()
+
+
+def _run_users(action: Callable[..., Awaitable[T]]) -> T:
+    from sora2.errors import AppError
+    from sora2.users.service import UserService
+
+    async def main() -> T:
+        async with _sessions() as sessions, sessions.begin() as session:
+            return await action(UserService(session))
+
+    try:
+        return asyncio.run(main())
+    except AppError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(1) from None
+
+
+def _ask_password(password: str | None) -> str:
+    return password or typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@users_app.command("add")
+def users_add(username: str, role: Annotated[str, typer.Option(help="admin or user")] = "user",
+              password: Annotated[str | None, typer.Option(help="Prompted when omitted")] = None) -> None:
+    """Create a user."""
+    if role not in ("admin", "user"):
+        raise typer.BadParameter("role must be admin or user")
+    secret = _ask_password(password)
+    user = _run_users(lambda s: s.create(username, secret, role))
+    typer.echo(f"created {user.username} ({user.role}, id {user.id})")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """List users."""
+    for user in _run_users(lambda s: s.repo.list()):
+        state = "disabled" if user.disabled else "active"
+        typer.echo(f"{user.id}\t{user.username}\t{user.role}\t{state}")
+
+
+@users_app.command("passwd")
+def users_passwd(username: str, password: Annotated[str | None, typer.Option()] = None) -> None:
+    """Set a user's password."""
+    secret = _ask_password(password)
+    _run_users(lambda s: s.set_password(username, secret))
+    typer.echo(f"password changed for {username}")
+
+
+@users_app.command("disable")
+def users_disable(username: str, enable: Annotated[bool, typer.Option("--enable", help="Re-enable")] = False) -> None:
+    """Disable (or with --enable, re-enable) a user."""
+    async def action(service):  # noqa: ANN001, ANN202
+        user = await service.repo.get_by_username(username)
+        if user is None:
+            from sora2.errors import NotFound
+            raise NotFound("User not found")
+        return await service.update(user.id, disabled=not enable)
+
+    _run_users(action)
+    typer.echo(f"{username} {'enabled' if enable else 'disabled'}")
+
+
+@users_app.command("import")
+def users_import(path: Path) -> None:
+    """Import the original system's users.json (bcrypt hashes are kept and upgraded at next login)."""
+    added, skipped = _run_users(lambda s: s.import_users_json(path))
+    typer.echo(f"imported {added} users, skipped {skipped} already present")
+
+
+@app.command()
+def openapi(out: Annotated[Path | None, typer.Option(help="Write to a file instead of stdout")] = None) -> None:
+    """Print the OpenAPI document (used to generate the web UI's API types)."""
+    from sora2.app import create_app
+    from sora2.config import Settings
+
+    document = create_app(Settings(emulator_enabled=False)).fastapi.openapi()  # type: ignore[attr-defined]
+    text = json.dumps(document, indent=2, sort_keys=True) + "\n"
+    if out:
+        out.write_text(text)
+    else:
+        typer.echo(text, nl=False)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,106 @@
+"""Typed settings: environment (prefix SORA2_) and `.env`, validated once at startup."""
+
+from __future__ import annotations
+
+import socket
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Secrets published in the original project's code and docs; a server using one can be impersonated.
+KNOWN_DEFAULT_SECRETS = frozenset({"change_this_secret_in_production", "secret", "changeme", "admin"})
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SORA2_", env_file=".env", extra="ignore")
+
+    # server
+    host: str = "127.0.0.1"
+    port: int = 3000
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+    instance_id: str | None = None
+    log_level: str = "INFO"
+    cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:5173", "http://127.0.0.1:5173"])
+    public_url: str | None = None
+
+    # auth
+    jwt_secret: SecretStr | None = None
+    jwt_expires_seconds: int = 7 * 24 * 3600
+    admin_username: str = "admin"
+    admin_password: SecretStr | None = None
+    login_max_failures: int = 5
+    login_window_seconds: int = 300
+    media_url_ttl_seconds: int = 3600
+
+    # uploads
+    max_upload_bytes: int = 10 * 1024 * 1024
+    max_upload_files: int = 5
+
+    # OpenAI-shaped provider (legacy Sora, LiteLLM proxy, gateways)
+    openai_base_url: str | None = None
+    openai_api_key: SecretStr | None = None
+    openai_concurrency: int = 4
+    openai_idempotent_create: bool = False
+    openai_supports_remix: bool = True
+    openai_timeout_seconds: float = 60.0
+
+    # built-in emulator (used when no provider is configured)
+    emulator_enabled: bool | None = None  # None: on when no provider is configured
+    emulator_job_seconds: float = 8.0
+    emulator_concurrency: int = 8
+    emulator_fps: int = 24
+    emulator_timeout_seconds: float = 30.0
+
+    # tracker
+    tracker_tick_seconds: float = 0.25
+    tracker_batch_size: int = 100
+    poll_min_seconds: float = 0.5
+    poll_max_seconds: float = 30.0
+    lease_seconds: float = 60.0
+    download_retry_max_seconds: float = 300.0
+
+    @field_validator("jwt_secret")
+    @classmethod
+    def _refuse_known_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            raw = value.get_secret_value()
+            if raw in KNOWN_DEFAULT_SECRETS or len(raw) < 16:
+                raise ValueError("SORA2_JWT_SECRET is a known default or shorter than 16 characters; refusing to start")
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'sora2.db').resolve()}"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+    @property
+    def emulator_dir(self) -> Path:
+        return self.data_dir / "emulator"
+
+    @property
+    def openai_configured(self) -> bool:
+        return bool(self.openai_base_url or self.openai_api_key)
+
+    @property
+    def use_emulator(self) -> bool:
+        if self.emulator_enabled is not None:
+            return self.emulator_enabled
+        return not self.openai_configured
+
+    @property
+    def resolved_instance_id(self) -> str:
+        # Stable across restarts of the same server, so a restarted instance reclaims its own leases at once.
+        return self.instance_id or f"{socket.gethostname()}:{self.port}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

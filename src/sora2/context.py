@@ -1,0 +1,37 @@
+"""The long-lived objects one running instance owns; built by the app lifespan, shared through app.state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from sora2.auth.ratelimit import LoginLimiter
+from sora2.auth.tokens import TokenCodec
+from sora2.config import Settings
+from sora2.db.session import SessionFactory
+from sora2.events import EventBus
+from sora2.media.storage import MediaStorage
+
+if TYPE_CHECKING:
+    from sora2.metrics import Metrics
+    from sora2.providers.registry import ProviderRegistry
+    from sora2.tracker.loop import Tracker
+    from sora2.videos.signing import MediaSigner
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: SessionFactory
+    bus: EventBus
+    tokens: TokenCodec
+    limiter: LoginLimiter
+    storage: MediaStorage
+    providers: "ProviderRegistry"
+    signer: "MediaSigner"
+    metrics: "Metrics"
+    tracker: "Tracker | None" = None
+    extras: dict[str, Any] = field(default_factory=dict)

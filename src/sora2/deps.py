@@ -1,0 +1,81 @@
+"""Annotated FastAPI dependencies: the only place besides routers that knows about FastAPI."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sora2.auth.service import AuthService
+from sora2.config import Settings
+from sora2.context import AppContext
+from sora2.errors import Forbidden, Unauthorized
+from sora2.models import User
+
+
+def get_ctx(request: Request) -> AppContext:
+    return request.app.state.ctx
+
+
+CtxDep = Annotated[AppContext, Depends(get_ctx)]
+
+
+def get_settings_dep(ctx: CtxDep) -> Settings:
+    return ctx.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+async def get_session(ctx: CtxDep) -> AsyncIterator[AsyncSession]:
+    # The request owns the transaction: commit after the handler returns, before the response is sent.
+    async with ctx.sessions.begin() as session:
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization")
+    if header is None:
+        return None
+    if not header.startswith("Bearer "):  # the original's exact, case-sensitive prefix
+        raise Unauthorized("No token provided", code="no_token")
+    return header[len("Bearer "):].strip()
+
+
+async def _resolve(ctx: AppContext, session: AsyncSession, token: str | None) -> User:
+    if not token:
+        raise Unauthorized("No token provided", code="no_token")
+    user = await AuthService(session, ctx.tokens, ctx.limiter).user_for_token(token)
+    return user
+
+
+async def current_user(request: Request, ctx: CtxDep, session: SessionDep) -> User:
+    user = await _resolve(ctx, session, bearer_token(request))
+    request.state.user_id = user.id
+    return user
+
+
+async def current_user_or_query_token(request: Request, ctx: CtxDep, session: SessionDep) -> User:
+    """For content routes only: the original's clients put the token in `?token=` for <video src>."""
+    token = bearer_token(request)
+    if token is None:
+        token = request.query_params.get("token")
+    user = await _resolve(ctx, session, token)
+    request.state.user_id = user.id
+    return user
+
+
+async def admin_user(user: Annotated[User, Depends(current_user)]) -> User:
+    if not user.is_admin:
+        raise Forbidden("Admin role required")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+MediaUser = Annotated[User, Depends(current_user_or_query_token)]
+AdminUser = Annotated[User, Depends(admin_user)]

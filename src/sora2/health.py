@@ -1,0 +1,50 @@
+"""Liveness, readiness and Prometheus metrics."""
+
+from __future__ import annotations
+
+import time
+
+from fastapi import APIRouter
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from starlette.responses import JSONResponse, Response
+
+from sora2.deps import CtxDep
+from sora2.videos.repository import VideoRepository
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health")
+async def health() -> dict:
+    """The original's health route."""
+    return {"status": "ok", "timestamp": int(time.time() * 1000)}
+
+
+@router.get("/healthz")
+async def healthz() -> dict:
+    """Liveness: the process answers."""
+    return {"status": "ok"}
+
+
+@router.get("/readyz")
+async def readyz(ctx: CtxDep) -> Response:
+    """Readiness: the database answers and the tracker runs."""
+    try:
+        async with ctx.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001
+        return JSONResponse({"status": "unavailable", "error": f"database: {type(exc).__name__}"}, 503)
+    tracker_ok = ctx.tracker is not None
+    return JSONResponse({"status": "ok" if tracker_ok else "starting", "tracker": tracker_ok},
+                        200 if tracker_ok else 503)
+
+
+@router.get("/metrics", response_class=Response)
+async def metrics(ctx: CtxDep) -> Response:
+    """Prometheus metrics: jobs by status, provider requests and errors, downloads, latency."""
+    async with ctx.sessions.begin() as session:
+        counts = await VideoRepository(session).counts_by_status()
+    for status in ("queued", "in_progress", "completed", "failed"):
+        ctx.metrics.jobs.labels(status).set(counts.get(status, 0))
+    return Response(generate_latest(ctx.metrics.registry), media_type=CONTENT_TYPE_LATEST)

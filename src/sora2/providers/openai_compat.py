@@ -1,0 +1,161 @@
+"""Adapter for the OpenAI `/v1/videos` contract (legacy Sora, LiteLLM proxy, gateways, our emulator), over httpx."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import time
+from datetime import UTC, datetime
+from typing import IO, Any
+
+import httpx
+
+from sora2.providers.base import GenerationRequest, JobStatus, ProviderError, ProviderInfo, Variant
+
+log = logging.getLogger(__name__)
+
+_STATUS_MAP = {"queued": "queued", "in_progress": "in_progress", "processing": "in_progress",
+               "completed": "completed", "failed": "failed", "cancelled": "cancelled", "expired": "expired"}
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    for header in ("retry-after-ms", "retry-after"):
+        value = response.headers.get(header)
+        if not value:
+            continue
+        try:
+            seconds = float(value)
+            return seconds / 1000 if header.endswith("ms") else seconds
+        except ValueError:
+            parsed = email.utils.parsedate_to_datetime(value)
+            return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+    return None
+
+
+def _error_message(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+        error = body.get("error") if isinstance(body, dict) else None
+        if isinstance(error, dict) and error.get("message"):
+            return str(error["message"])
+        if isinstance(error, str):
+            return error
+    except ValueError:
+        pass
+    return f"provider answered HTTP {response.status_code}"
+
+
+def raise_for_response(response: httpx.Response) -> None:
+    code = response.status_code
+    if code < 400:
+        return
+    message = _error_message(response)
+    if code == 429:
+        raise ProviderError("rate_limited", message, status_code=code, retry_after=_retry_after(response))
+    if code >= 500 or code == 408:
+        raise ProviderError("transient", message, status_code=code, retry_after=_retry_after(response))
+    if code == 404:
+        raise ProviderError("not_found", message, status_code=code)
+    if code == 410:
+        raise ProviderError("expired", message, status_code=code)
+    raise ProviderError("rejected", message, status_code=code)
+
+
+def _ts(value: Any) -> datetime | None:
+    return datetime.fromtimestamp(int(value), UTC) if isinstance(value, int | float) else None
+
+
+def parse_video(data: dict[str, Any], response: httpx.Response | None = None) -> JobStatus:
+    status = _STATUS_MAP.get(str(data.get("status")), "in_progress")
+    error = data.get("error") or {}
+    message = error.get("message") if isinstance(error, dict) else None
+    hint = None
+    if response is not None and response.headers.get("openai-poll-after-ms"):
+        try:
+            hint = float(response.headers["openai-poll-after-ms"]) / 1000
+        except ValueError:
+            hint = None
+    return JobStatus(
+        job_id=str(data["id"]), status=status, progress=int(data.get("progress") or 0),  # type: ignore[arg-type]
+        error_message=message or (None if status != "failed" else "Video generation failed"),
+        expires_at=_ts(data.get("expires_at")), poll_after_seconds=hint,
+    )
+
+
+class OpenAICompatProvider:
+    def __init__(self, info: ProviderInfo, client: httpx.AsyncClient, *, timeout: float = 60.0) -> None:
+        self.info = info
+        self._client = client
+        self._timeout = timeout
+
+    async def _request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        try:
+            # An overall deadline as well: in-process transports ignore httpx's socket timeouts.
+            async with asyncio.timeout(self._timeout):
+                response = await self._client.request(method, url, **kwargs)
+        except (TimeoutError, httpx.TimeoutException) as exc:
+            raise ProviderError("network", f"provider timed out ({type(exc).__name__})") from None
+        except Exception as exc:  # noqa: BLE001  any transport failure leaves the outcome unknown
+            log.warning("provider %s %s %s failed: %s", self.info.id, method, url, type(exc).__name__)
+            raise ProviderError("network", f"provider connection failed ({type(exc).__name__})") from None
+        raise_for_response(response)
+        return response
+
+    def _json(self, response: httpx.Response) -> dict[str, Any]:
+        try:
+            data = response.json()
+        except ValueError:
+            raise ProviderError("transient", "provider returned a non-JSON answer") from None
+        if not isinstance(data, dict) or "id" not in data:
+            raise ProviderError("transient", "provider returned an unexpected answer")
+        return data
+
+    async def create(self, request: GenerationRequest) -> JobStatus:
+        # Always multipart, as the official SDK sends it; the image is already fitted to exactly `size`.
+        parts: list[tuple[str, tuple[str | None, str | bytes, str | None]]] = [
+            (name, (None, value, None)) for name, value in
+            (("prompt", request.prompt), ("model", request.model), ("size", request.size),
+             ("seconds", request.seconds))
+        ]
+        if request.image_jpeg:
+            parts.append(("input_reference", ("reference.jpg", request.image_jpeg, "image/jpeg")))
+        headers = {"Idempotency-Key": request.idempotency_key} if request.idempotency_key else {}
+        response = await self._request("POST", "videos", files=parts, headers=headers)
+        return parse_video(self._json(response), response)
+
+    async def get(self, job_id: str) -> JobStatus:
+        response = await self._request("GET", f"videos/{job_id}")
+        return parse_video(self._json(response), response)
+
+    async def download(self, job_id: str, variant: Variant, sink: IO[bytes]) -> None:
+        try:
+            async with asyncio.timeout(self._timeout * 5):
+                async with self._client.stream("GET", f"videos/{job_id}/content", params={"variant": variant},
+                                               headers={"Accept": "application/binary"}) as response:
+                    if response.status_code >= 400:
+                        await response.aread()
+                        raise_for_response(response)
+                    async for chunk in response.aiter_bytes(1 << 16):
+                        sink.write(chunk)
+        except (TimeoutError, httpx.TimeoutException):
+            raise ProviderError("network", "download timed out") from None
+        except ProviderError:
+            raise
+        except Exception as exc:  # noqa: BLE001  a dropped stream: retry the download later
+            raise ProviderError("network", f"download failed ({type(exc).__name__})") from None
+
+    async def remix(self, job_id: str, prompt: str, idempotency_key: str | None) -> JobStatus:
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+        response = await self._request("POST", f"videos/{job_id}/remix", json={"prompt": prompt}, headers=headers)
+        return parse_video(self._json(response), response)
+
+    async def delete(self, job_id: str) -> None:
+        try:
+            await self._request("DELETE", f"videos/{job_id}")
+        except ProviderError as exc:
+            if exc.kind != "not_found":
+                raise
+
+    async def close(self) -> None:
+        await self._client.aclose()

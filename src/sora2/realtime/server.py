@@ -1,0 +1,70 @@
+"""Socket.IO: token auth on connect, one room per user, bus events → `video_update` (the original's contract)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import socketio
+
+from sora2.auth.service import AuthService
+from sora2.context import AppContext
+from sora2.errors import AppError
+from sora2.events import VideoUpdated
+from sora2.videos.repository import VideoRepository
+from sora2.videos.schemas import video_out
+
+log = logging.getLogger(__name__)
+AUTH_ERROR = "Authentication error"
+
+
+def user_room(user_id: str) -> str:
+    return f"user_{user_id}"
+
+
+def create_socket_server(cors_origins: list[str], get_ctx: Callable[[], AppContext]) -> socketio.AsyncServer:
+    sio = socketio.AsyncServer(async_mode="asgi", cors_allowed_origins=cors_origins, logger=False,
+                               engineio_logger=False)
+
+    @sio.event
+    async def connect(sid: str, environ: dict, auth: object = None) -> None:
+        # Only the CONNECT packet's auth payload is read, as in the original; it is never logged.
+        token = auth.get("token") if isinstance(auth, dict) else None
+        if not isinstance(token, str) or not token:
+            raise socketio.exceptions.ConnectionRefusedError(AUTH_ERROR)
+        ctx = get_ctx()
+        try:
+            async with ctx.sessions.begin() as session:
+                user = await AuthService(session, ctx.tokens, ctx.limiter).user_for_token(token)
+        except AppError:
+            raise socketio.exceptions.ConnectionRefusedError(AUTH_ERROR) from None
+        await sio.save_session(sid, {"user_id": user.id})
+        await sio.enter_room(sid, user_room(user.id))
+
+    @sio.event
+    async def request_video_status(sid: str, data: object = None) -> None:
+        video_id = data.get("video_id") if isinstance(data, dict) else None
+        if not isinstance(video_id, str):
+            return
+        user_id = (await sio.get_session(sid)).get("user_id")
+        ctx = get_ctx()
+        async with ctx.sessions.begin() as session:
+            video = await VideoRepository(session).get(video_id)
+            if video is None or video.user_id != user_id:
+                return  # as in the original: nothing is sent for unknown or foreign videos
+            emulated = video.provider in ctx.providers and ctx.providers.get(video.provider).info.emulated
+            record = video_out(video, ctx.signer, emulated).model_dump()
+        await sio.emit("video_update", {"video_id": video_id, "video": record}, to=sid)
+
+    return sio
+
+
+def bridge_events(sio: socketio.AsyncServer, ctx: AppContext) -> None:
+    """Forward committed video changes to their owner's room only."""
+
+    async def forward(event: object) -> None:
+        if isinstance(event, VideoUpdated):
+            await sio.emit("video_update", {"video_id": event.video_id, "updates": event.updates},
+                           room=user_room(event.user_id))
+
+    ctx.bus.subscribe(forward)

@@ -1,0 +1,89 @@
+"""Fetch a finished job's assets into storage: temp file, fsync, rename, verify; local thumbnails as needed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from sora2.media import MediaError, MediaStorage, make_spritesheet, make_thumbnail, verify_mp4
+from sora2.providers.base import Provider, ProviderError
+
+log = logging.getLogger(__name__)
+
+
+class DownloadError(Exception):
+    def __init__(self, message: str, *, retryable: bool, expired: bool = False,
+                 retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+        self.expired = expired
+        self.retry_after = retry_after
+
+
+@dataclass
+class DownloadedAssets:
+    file_name: str
+    thumbnail_name: str
+    spritesheet_name: str
+    sprite: dict
+    file_size: int
+    duration: float
+
+
+async def _fetch(provider: Provider, job_id: str, variant: str, storage: MediaStorage, path: Path) -> None:
+    """Stream one provider asset into `path` atomically (the temp file vanishes on any failure)."""
+    def open_writer():  # noqa: ANN202
+        return storage.atomic_writer(path)
+
+    writer = await asyncio.to_thread(open_writer)
+    sink = await asyncio.to_thread(writer.__enter__)
+    try:
+        await provider.download(job_id, variant, sink)  # type: ignore[arg-type]
+    except BaseException as exc:
+        await asyncio.to_thread(writer.__exit__, type(exc), exc, exc.__traceback__)
+        raise
+    await asyncio.to_thread(writer.__exit__, None, None, None)  # fsync + rename
+
+
+def _as_download_error(exc: ProviderError) -> DownloadError:
+    if exc.kind in ("not_found", "expired"):
+        return DownloadError(f"The provider no longer has this video ({exc.message})", retryable=False, expired=True)
+    if exc.kind == "rejected":
+        return DownloadError(f"The provider refused the download: {exc.message}", retryable=False)
+    return DownloadError(f"Download interrupted: {exc.message}", retryable=True, retry_after=exc.retry_after)
+
+
+async def download_assets(provider: Provider, job_id: str, video_id: str, size: str, seconds: str,
+                          storage: MediaStorage) -> DownloadedAssets:
+    width, height = (int(v) for v in size.lower().split("x"))
+    video_path = storage.video_path(video_id)
+    try:
+        await _fetch(provider, job_id, "video", storage, video_path)
+    except ProviderError as exc:
+        raise _as_download_error(exc) from None
+    try:
+        info = await asyncio.to_thread(verify_mp4, video_path, width, height, float(seconds))
+    except MediaError as exc:
+        await asyncio.to_thread(video_path.unlink, True)
+        raise DownloadError(f"Downloaded file failed verification: {exc}", retryable=True) from None
+    thumb_path = await _thumbnail(provider, job_id, video_path, storage.thumbnail_path(video_id), storage)
+    sprite_path = storage.spritesheet_path(video_id)
+    # Always made locally: the scrubber needs the tile geometry, which the provider contract does not state.
+    sprite = await asyncio.to_thread(make_spritesheet, video_path, sprite_path)
+    return DownloadedAssets(file_name=video_path.name, thumbnail_name=thumb_path.name,
+                            spritesheet_name=sprite_path.name, sprite=sprite.as_dict(),
+                            file_size=info.size_bytes, duration=info.duration_seconds)
+
+
+async def _thumbnail(provider: Provider, job_id: str, video_path: Path, thumb_path: Path,
+                     storage: MediaStorage) -> Path:
+    if "thumbnail" in provider.info.variants:
+        try:
+            await _fetch(provider, job_id, "thumbnail", storage, thumb_path)
+            return thumb_path
+        except ProviderError as exc:
+            log.info("provider thumbnail unavailable (%s); making one locally", exc.kind)
+    await asyncio.to_thread(make_thumbnail, video_path, thumb_path)
+    return thumb_path

@@ -1,0 +1,123 @@
+"""The job loop: one asyncio task per instance drives every user's jobs from the database.
+
+submit (within each provider's concurrency limit) → poll (adaptive) → download → notify.
+Rows are leased while a step runs, so several instances can share the table without double polling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+
+from sora2.context import AppContext
+from sora2.db.base import utcnow
+from sora2.events import JobsChanged
+from sora2.tracker.policy import PollPolicy
+from sora2.tracker.steps import JobSteps
+from sora2.videos.repository import VideoRepository
+
+log = logging.getLogger(__name__)
+MAX_IDLE_SLEEP = 1.0
+
+
+class Tracker:
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        settings = ctx.settings
+        self.owner = settings.resolved_instance_id
+        self.policy = PollPolicy(settings.poll_min_seconds, settings.poll_max_seconds)
+        self.steps = JobSteps(ctx, self.owner, self.policy)
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task | None = None
+        self._workers: set[asyncio.Task] = set()
+        self._active: set[str] = set()
+        self._handlers = asyncio.Semaphore(64)
+        self._stopping = False
+
+    async def start(self) -> None:
+        await self.steps.recover_after_restart()
+        self.ctx.bus.subscribe(self._on_event)
+        self._task = asyncio.create_task(self._run(), name="sora2-tracker")
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        tasks = [t for t in (self._task, *self._workers) if t is not None]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def _on_event(self, event: object) -> None:
+        if isinstance(event, JobsChanged):
+            self.wake()
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                await self._tick()
+                sleep = await self._sleep_budget()
+            except Exception:  # the loop must survive a bad tick (e.g. the database briefly unavailable)
+                log.exception("tracker tick failed")
+                sleep = MAX_IDLE_SLEEP
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=sleep)
+            except TimeoutError:
+                pass
+
+    async def _sleep_budget(self) -> float:
+        async with self.ctx.sessions.begin() as session:
+            next_due = await VideoRepository(session).next_due_at()
+        if next_due is None:
+            return MAX_IDLE_SLEEP
+        wait = (next_due - utcnow()).total_seconds()
+        return min(MAX_IDLE_SLEEP, max(self.ctx.settings.tracker_tick_seconds / 5, wait))
+
+    def _lease_until(self, now: datetime) -> datetime:
+        return now + timedelta(seconds=self.ctx.settings.lease_seconds)
+
+    async def _tick(self) -> None:
+        now = utcnow()
+        async with self.ctx.sessions.begin() as session:
+            repo = VideoRepository(session)
+            submissions: list[str] = []
+            for provider in self.ctx.providers.all:
+                slots = provider.info.concurrency - await repo.in_flight_count(provider.info.id)
+                if slots > 0:
+                    submissions += await repo.claim_submissions(provider.info.id, slots, now, self.owner,
+                                                                self._lease_until(now))
+            due = await repo.claim_due(now, self.owner, self._lease_until(now), self.ctx.settings.tracker_batch_size)
+        for video_id in submissions:
+            self._spawn(video_id, self.steps.submit)
+        for video_id in due:
+            self._spawn(video_id, self.steps.advance)
+
+    def _spawn(self, video_id: str, step) -> None:  # noqa: ANN001
+        if video_id in self._active:
+            return
+        self._active.add(video_id)
+
+        async def run() -> None:
+            try:
+                async with self._handlers:
+                    await step(video_id)
+            except Exception:
+                log.exception("tracker step failed for video %s", video_id)
+                await self.steps.release_after_crash(video_id)
+            finally:
+                self._active.discard(video_id)
+                self.wake()
+
+        task = asyncio.create_task(run(), name=f"sora2-job-{video_id}")
+        self._workers.add(task)
+        task.add_done_callback(self._workers.discard)
+
+    async def idle(self, timeout: float = 30.0) -> None:
+        """Wait until no step is running (tests and benchmarks)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self._active and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.05)

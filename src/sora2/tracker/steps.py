@@ -1,0 +1,335 @@
+"""One step of one job: submit, poll, or download. Network calls happen outside transactions."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sora2.context import AppContext
+from sora2.db.base import utcnow
+from sora2.db.session import queue_event
+from sora2.events import VideoUpdated
+from sora2.models import Video
+from sora2.models.video import (
+    ACTIVE_STATUSES, COMPLETED, DL_DONE, DL_EXPIRED, DL_FAILED, DL_PENDING, FAILED, IN_PROGRESS, QUEUED,
+    SUBMIT_PENDING, SUBMIT_SUBMITTED, SUBMIT_SUBMITTING,
+)
+from sora2.providers.base import GenerationRequest, JobStatus, Provider, ProviderError
+from sora2.tracker.downloads import DownloadError, download_assets
+from sora2.tracker.policy import PollPolicy
+from sora2.videos.repository import VideoRepository
+from sora2.videos.schemas import video_out
+
+log = logging.getLogger(__name__)
+MAX_SUBMIT_ATTEMPTS = 12
+MAX_DOWNLOAD_ATTEMPTS = 10
+INTERRUPTED = "Interrupted before submission; not resubmitted automatically to avoid paying twice"
+AMBIGUOUS = ("The provider did not confirm the submission ({}); not resubmitted automatically to avoid paying "
+             "twice")
+
+
+@dataclass
+class JobView:
+    """What a step needs from the row, read in one short transaction."""
+
+    id: str
+    provider: str
+    model: str
+    prompt: str
+    size: str
+    seconds: str
+    job_id: str | None
+    remix_source: str | None
+    reference: str | None
+
+
+class JobSteps:
+    def __init__(self, ctx: AppContext, owner: str, policy: PollPolicy) -> None:
+        self.ctx = ctx
+        self.owner = owner
+        self.policy = policy
+        self._downloads = asyncio.Semaphore(4)
+
+    # --- transactions and events -----------------------------------------------------------------------
+
+    def _snapshot(self, video: Video) -> dict:
+        emulated = video.provider in self.ctx.providers and self.ctx.providers.get(video.provider).info.emulated
+        return video_out(video, self.ctx.signer, emulated).model_dump()
+
+    def _publish_changes(self, session, video: Video, before: dict) -> None:  # noqa: ANN001
+        after = self._snapshot(video)
+        # Signed URLs change with the clock; send them only when the files behind them changed.
+        changed = {k: v for k, v in after.items() if k != "media" and before.get(k) != v}
+        if {"file_path", "thumbnail_path", "download_state"} & changed.keys():
+            changed["media"] = after["media"]
+        if changed:
+            terminal = "status" in changed and video.status in (COMPLETED, FAILED)
+            queue_event(session, VideoUpdated(user_id=video.user_id, video_id=video.id, updates=changed,
+                                              terminal=terminal))
+
+    async def _load(self, session, video_id: str) -> Video | None:  # noqa: ANN001
+        video = await VideoRepository(session).get(video_id)
+        if video is None or video.lease_owner != self.owner:
+            return None  # deleted meanwhile, or another instance took the lease over
+        return video
+
+    def _release(self, video: Video, delay: float | None) -> None:
+        video.lease_owner, video.lease_until = None, None
+        video.next_check_at = None if delay is None else utcnow() + timedelta(seconds=delay)
+
+    def _fail(self, video: Video, message: str) -> None:
+        video.status, video.error_message = FAILED, message
+        self._release(video, None)
+
+    def _provider(self, provider_id: str) -> Provider | None:
+        return self.ctx.providers.get(provider_id) if provider_id in self.ctx.providers else None
+
+    def _count(self, provider: str, operation: str, error: ProviderError | None = None) -> None:
+        self.ctx.metrics.provider_requests.labels(provider, operation).inc()
+        if error is not None:
+            self.ctx.metrics.provider_errors.labels(provider, operation, error.kind).inc()
+
+    # --- restart -----------------------------------------------------------------------------------------
+
+    async def recover_after_restart(self) -> None:
+        removed = await asyncio.to_thread(self.ctx.storage.cleanup_partials)
+        if removed:
+            log.info("removed %d partial files left by an earlier crash", removed)
+        async with self.ctx.sessions.begin() as session:
+            for video in await VideoRepository(session).interrupted_submissions():
+                before = self._snapshot(video)
+                provider = self._provider(video.provider)
+                if provider is not None and provider.info.idempotent_create:
+                    # Same Idempotency-Key: the provider returns the job it may already have; no second job.
+                    video.submit_state, video.next_check_at = SUBMIT_PENDING, utcnow()
+                    video.lease_owner = video.lease_until = None
+                else:
+                    self._fail(video, INTERRUPTED)
+                self._publish_changes(session, video, before)
+
+    async def release_after_crash(self, video_id: str) -> None:
+        async with self.ctx.sessions.begin() as session:
+            video = await self._load(session, video_id)
+            if video is not None:
+                video.check_errors += 1
+                self._release(video, self.policy.backoff(video.check_errors, None))
+
+    # --- submit --------------------------------------------------------------------------------------------
+
+    async def _view(self, video_id: str, *, submitting: bool = False) -> JobView | None:
+        async with self.ctx.sessions.begin() as session:
+            video = await self._load(session, video_id)
+            if video is None:
+                return None
+            if submitting:
+                if video.status != QUEUED or video.submit_state != SUBMIT_PENDING:
+                    self._release(video, None)
+                    return None
+                video.submit_state = SUBMIT_SUBMITTING  # committed before the paid call
+                video.submit_attempts += 1
+            metadata = video.provider_metadata or {}
+            return JobView(id=video.id, provider=video.provider, model=video.model, prompt=video.prompt,
+                           size=video.size, seconds=video.seconds, job_id=video.provider_video_id,
+                           remix_source=metadata.get("remix_source"),
+                           reference=(video.reference_images or [None])[0])
+
+    async def submit(self, video_id: str) -> None:
+        view = await self._view(video_id, submitting=True)
+        if view is None:
+            return
+        provider = self.ctx.providers.get(view.provider)
+        operation = "remix" if view.remix_source else "create"
+        try:
+            job = await self._call_create(provider, view)
+            self._count(view.provider, operation)
+        except ProviderError as exc:
+            self._count(view.provider, operation, exc)
+            await self._submit_failed(video_id, provider, exc)
+            return
+        await self._submitted(video_id, provider, job)
+
+    async def _call_create(self, provider: Provider, view: JobView) -> JobStatus:
+        key = f"sora2-{view.id}"  # stable per video: a retried submission can never become a second job
+        if view.remix_source:
+            return await provider.remix(view.remix_source, view.prompt, key)
+        image = None
+        if view.reference:
+            image = await asyncio.to_thread((self.ctx.storage.references_dir / view.reference).read_bytes)
+        return await provider.create(GenerationRequest(model=view.model, prompt=view.prompt, size=view.size,
+                                                       seconds=view.seconds, image_jpeg=image, idempotency_key=key))
+
+    async def _submitted(self, video_id: str, provider: Provider, job: JobStatus) -> None:
+        async with self.ctx.sessions.begin() as session:
+            video = await VideoRepository(session).get(video_id)
+            if video is None:  # deleted while the call was in flight: do not leave an orphan paid job running
+                asyncio.create_task(self._delete_remote(provider, job.job_id))
+                return
+            before = self._snapshot(video)
+            video.provider_video_id, video.submit_state = job.job_id, SUBMIT_SUBMITTED
+            video.check_errors = 0
+            self._apply_running(video, job)
+            self._publish_changes(session, video, before)
+
+    async def _delete_remote(self, provider: Provider, job_id: str) -> None:
+        try:
+            await provider.delete(job_id)
+        except ProviderError as exc:
+            log.info("could not delete provider job %s: %s", job_id, exc.kind)
+
+    async def _submit_failed(self, video_id: str, provider: Provider, exc: ProviderError) -> None:
+        async with self.ctx.sessions.begin() as session:
+            video = await self._load(session, video_id)
+            if video is None:
+                return
+            before = self._snapshot(video)
+            retryable = exc.kind in ("rate_limited", "transient") or (
+                exc.kind == "network" and provider.info.idempotent_create)
+            if retryable and video.submit_attempts < MAX_SUBMIT_ATTEMPTS:
+                video.submit_state = SUBMIT_PENDING
+                video.check_errors += 1
+                self._release(video, self.policy.backoff(video.check_errors, exc.retry_after))
+            elif exc.kind == "network":
+                self._fail(video, AMBIGUOUS.format(exc.message))
+            else:
+                self._fail(video, exc.message)
+            self._publish_changes(session, video, before)
+
+    # --- poll ----------------------------------------------------------------------------------------------
+
+    def _apply_running(self, video: Video, job: JobStatus) -> None:
+        now = utcnow()
+        video.status = IN_PROGRESS if job.status == "in_progress" or job.progress > 0 else QUEUED
+        video.progress = max(video.progress, min(99, job.progress))
+        if job.progress > 0 and video.progress_first_at is None:
+            video.progress_first_at, video.progress_first_value = now, job.progress
+        video.expires_at = job.expires_at or video.expires_at
+        self._release(video, self.policy.next_poll(now, job.progress, video.progress_first_at,
+                                                   video.progress_first_value, job.poll_after_seconds))
+
+    async def advance(self, video_id: str) -> None:
+        async with self.ctx.sessions.begin() as session:
+            video = await self._load(session, video_id)
+            if video is None:
+                return
+            downloading = video.status == COMPLETED and video.download_state == DL_PENDING
+            polling = video.status in ACTIVE_STATUSES and video.submit_state == SUBMIT_SUBMITTED
+            if not (downloading or polling):
+                self._release(video, None)
+                return
+            view = JobView(id=video.id, provider=video.provider, model=video.model, prompt=video.prompt,
+                           size=video.size, seconds=video.seconds, job_id=video.provider_video_id,
+                           remix_source=None, reference=None)
+        if downloading:
+            await self._download(view, None)
+        else:
+            await self._poll(view)
+
+    async def _poll(self, view: JobView) -> None:
+        provider = self.ctx.providers.get(view.provider)
+        try:
+            job = await provider.get(view.job_id or "")
+            self._count(view.provider, "retrieve")
+        except ProviderError as exc:
+            self._count(view.provider, "retrieve", exc)
+            await self._poll_failed(view.id, exc)
+            return
+        if job.status == "completed":
+            await self._download(view, job)
+            return
+        async with self.ctx.sessions.begin() as session:
+            video = await self._load(session, view.id)
+            if video is None:
+                return
+            before = self._snapshot(video)
+            if job.status in ("failed", "cancelled", "expired"):
+                self._fail(video, job.error_message or _TERMINAL_MESSAGES[job.status])
+            else:
+                self._apply_running(video, job)
+            self._publish_changes(session, video, before)
+
+    async def _poll_failed(self, video_id: str, exc: ProviderError) -> None:
+        async with self.ctx.sessions.begin() as session:
+            video = await self._load(session, video_id)
+            if video is None:
+                return
+            before = self._snapshot(video)
+            if exc.kind == "not_found":
+                self._fail(video, "The provider no longer knows this job")
+            else:
+                video.check_errors += 1
+                self._release(video, self.policy.backoff(video.check_errors, exc.retry_after))
+            self._publish_changes(session, video, before)
+
+    # --- download ------------------------------------------------------------------------------------------
+
+    async def _download(self, view: JobView, job: JobStatus | None) -> None:
+        provider = self.ctx.providers.get(view.provider)
+        async with self._downloads:
+            try:
+                assets = await download_assets(provider, view.job_id or "", view.id, view.size, view.seconds,
+                                               self.ctx.storage)
+                self._count(view.provider, "content")
+                self.ctx.metrics.downloads.labels("done").inc()
+            except DownloadError as exc:
+                self.ctx.metrics.downloads.labels("expired" if exc.expired else "error").inc()
+                await self._download_failed(view.id, job, exc)
+                return
+        await self._downloaded(view.id, job, assets)
+
+    def _mark_completed(self, video: Video, job: JobStatus | None) -> None:
+        now = utcnow()
+        video.status, video.progress, video.error_message = COMPLETED, 100, None
+        video.completed_at = video.completed_at or now
+        video.provider_finished_at = video.provider_finished_at or now
+        if job is not None:
+            video.expires_at = job.expires_at or video.expires_at
+            video.actual_cost = job.actual_cost if job.actual_cost is not None else video.actual_cost
+
+    async def _downloaded(self, video_id: str, job: JobStatus | None, assets) -> None:  # noqa: ANN001
+        async with self.ctx.sessions.begin() as session:
+            video = await VideoRepository(session).get(video_id)
+            if video is None:  # deleted during the download: leave nothing behind
+                await asyncio.to_thread(self.ctx.storage.delete_video_files, video_id)
+                return
+            before = self._snapshot(video)
+            self._mark_completed(video, job)
+            video.download_state, video.download_error = DL_DONE, None
+            video.file_name, video.thumbnail_name = assets.file_name, assets.thumbnail_name
+            video.spritesheet_name, video.sprite, video.file_size = (assets.spritesheet_name, assets.sprite,
+                                                                     assets.file_size)
+            video.notified_at = utcnow()
+            self._release(video, None)
+            self._publish_changes(session, video, before)
+        latency = (video.notified_at - video.provider_finished_at).total_seconds()
+        self.ctx.metrics.notify_latency.observe(max(0.0, latency))
+
+    async def _download_failed(self, video_id: str, job: JobStatus | None, exc: DownloadError) -> None:
+        async with self.ctx.sessions.begin() as session:
+            video = await self._load(session, video_id)
+            if video is None:
+                return
+            before = self._snapshot(video)
+            self._mark_completed(video, job)
+            video.download_attempts += 1
+            video.download_error = str(exc)
+            expired = exc.expired or (video.expires_at is not None and utcnow() >= video.expires_at)
+            if expired:
+                video.download_state = DL_EXPIRED
+                self._release(video, None)
+            elif exc.retryable and video.download_attempts < MAX_DOWNLOAD_ATTEMPTS:
+                video.download_state = DL_PENDING
+                self._release(video, self.policy.backoff(video.download_attempts, exc.retry_after,
+                                                         cap=self.ctx.settings.download_retry_max_seconds))
+            else:
+                video.download_state = DL_FAILED
+                self._release(video, None)
+            self._publish_changes(session, video, before)
+
+
+_TERMINAL_MESSAGES = {
+    "failed": "Video generation failed",
+    "cancelled": "The provider cancelled this job",
+    "expired": "The provider expired this job before it finished",
+}

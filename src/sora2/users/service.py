@@ -1,0 +1,112 @@
+"""User management: creation, roles, passwords, the first admin and the original's users.json import."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sora2.auth.passwords import hash_password, verify_password
+from sora2.errors import BadRequest, Conflict, NotFound, Unauthorized
+from sora2.models import User
+from sora2.users.repository import UserRepository
+
+MIN_PASSWORD = 6  # the original's rule; its clients show our message verbatim
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
+
+
+def new_user_id() -> str:
+    return f"user_{secrets.token_hex(6)}"
+
+
+def _require_password(value: object, message: str) -> str:
+    if not isinstance(value, str) or len(value) < MIN_PASSWORD:
+        raise BadRequest(message)
+    return value
+
+
+class UserService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.repo = UserRepository(session)
+
+    async def create(self, username: object, password: object, role: str = "user") -> User:
+        if not username or not password:
+            raise BadRequest("Username and password required")
+        if not isinstance(username, str) or not USERNAME_RE.match(username):
+            raise BadRequest("Username may use letters, digits and _ . @ - (at most 64 characters)")
+        _require_password(password, "Password must be at least 6 characters")
+        if await self.repo.get_by_username(username):
+            raise Conflict("User already exists")
+        user = User(id=new_user_id(), username=username, password_hash=hash_password(str(password)), role=role)
+        return await self.repo.add(user)
+
+    async def get(self, user_id: str) -> User:
+        user = await self.repo.get(user_id)
+        if user is None:
+            raise NotFound("User not found")
+        return user
+
+    async def change_password(self, user_id: str, current: object, new: object) -> None:
+        if not current or not new:
+            raise BadRequest("Current and new password required")
+        _require_password(new, "New password must be at least 6 characters")
+        user = await self.get(user_id)
+        ok, _ = verify_password(str(current), user.password_hash) if isinstance(current, str) else (False, None)
+        if not ok:
+            raise Unauthorized("Current password is incorrect", code="wrong_password")
+        user.password_hash = hash_password(new)  # type: ignore[arg-type]
+
+    async def update(self, user_id: str, *, role: str | None = None, disabled: bool | None = None,
+                     password: str | None = None) -> User:
+        user = await self.get(user_id)
+        if role is not None:
+            user.role = role
+        if disabled is not None:
+            user.disabled = disabled
+        if password is not None:
+            user.password_hash = hash_password(_require_password(password, "Password must be at least 6 characters"))
+        await self.repo.session.flush()
+        return user
+
+    async def set_password(self, username: str, password: str) -> User:
+        user = await self.repo.get_by_username(username)
+        if user is None:
+            raise NotFound("User not found")
+        user.password_hash = hash_password(_require_password(password, "Password must be at least 6 characters"))
+        return user
+
+    async def ensure_initial_admin(self, username: str, password: str | None) -> "InitialAdmin | None":
+        """Create the first admin when there are no users; returns the generated password if one was made."""
+        if await self.repo.count() > 0:
+            return None
+        generated = password is None
+        password = password or secrets.token_urlsafe(12)
+        user = User(id=new_user_id(), username=username, password_hash=hash_password(password), role="admin")
+        await self.repo.add(user)
+        return InitialAdmin(username=username, password=password if generated else None)
+
+    async def import_users_json(self, path: Path) -> tuple[int, int]:
+        """Import the original's users.json (bcrypt hashes kept, upgraded on next login). Returns (added, skipped)."""
+        entries = json.loads(path.read_text())
+        if not isinstance(entries, list):
+            raise BadRequest("users.json must hold a JSON array of users")
+        added = skipped = 0
+        for entry in entries:
+            if await self.repo.get_by_username(entry["username"]) or await self.repo.get(entry["id"]):
+                skipped += 1
+                continue
+            role = "admin" if entry["id"] == "user_1" else "user"  # the original's first user was its admin
+            await self.repo.add(User(id=entry["id"], username=entry["username"],
+                                     password_hash=entry["password"], role=role))
+            added += 1
+        return added, skipped
+
+
+@dataclass
+class InitialAdmin:
+    username: str
+    password: str | None  # set only when it was generated

@@ -1,0 +1,128 @@
+"""All SQL about videos, for the API and for the tracker."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sora2.models import Video
+from sora2.models.video import (
+    ACTIVE_STATUSES, COMPLETED, DL_PENDING, QUEUED, SUBMIT_PENDING, SUBMIT_SUBMITTED, SUBMIT_SUBMITTING,
+)
+
+
+class VideoRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, video: Video) -> Video:
+        self.session.add(video)
+        await self.session.flush()
+        return video
+
+    async def get(self, video_id: str) -> Video | None:
+        return await self.session.get(Video, video_id)
+
+    async def delete(self, video: Video) -> None:
+        await self.session.delete(video)
+        await self.session.flush()
+
+    async def by_idempotency_key(self, user_id: str, key: str) -> Video | None:
+        result = await self.session.execute(
+            select(Video).where(Video.user_id == user_id, Video.idempotency_key == key))
+        return result.scalar_one_or_none()
+
+    def _filtered(self, user_id: str, status: str | None, model: str | None, query: str | None):  # noqa: ANN202
+        conditions = [Video.user_id == user_id]
+        if status:
+            conditions.append(Video.status == status)
+        if model:
+            conditions.append(Video.model == model)
+        if query:
+            escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            conditions.append(Video.prompt.ilike(f"%{escaped}%", escape="\\"))
+        return and_(*conditions)
+
+    async def list_for_user(self, user_id: str, *, limit: int, offset: int, status: str | None = None,
+                            model: str | None = None, query: str | None = None) -> Sequence[Video]:
+        stmt = (select(Video).where(self._filtered(user_id, status, model, query))
+                .order_by(Video.created_at.desc(), Video.id.desc()).limit(limit).offset(offset))
+        return (await self.session.execute(stmt)).scalars().all()
+
+    async def count_for_user(self, user_id: str, *, status: str | None = None, model: str | None = None,
+                             query: str | None = None) -> int:
+        stmt = select(func.count()).select_from(Video).where(self._filtered(user_id, status, model, query))
+        return (await self.session.execute(stmt)).scalar_one()
+
+    async def children(self, video_id: str) -> Sequence[Video]:
+        stmt = (select(Video).where(or_(Video.remix_of == video_id, Video.continued_from == video_id))
+                .order_by(Video.created_at))
+        return (await self.session.execute(stmt)).scalars().all()
+
+    async def cost_totals(self, user_id: str | None) -> tuple[float, int]:
+        stmt = select(func.coalesce(func.sum(Video.cost), 0.0), func.count()).where(Video.status == COMPLETED)
+        if user_id is not None:
+            stmt = stmt.where(Video.user_id == user_id)
+        total, count = (await self.session.execute(stmt)).one()
+        return round(float(total), 2), int(count)
+
+    # --- tracker queries -------------------------------------------------------------------------------
+
+    async def claim_due(self, now: datetime, owner: str, lease_until: datetime, limit: int) -> list[str]:
+        """Lease up to `limit` due jobs (submitted and polling, or completed and awaiting download)."""
+        free_lease = or_(Video.lease_until.is_(None), Video.lease_until < now, Video.lease_owner == owner)
+        due = and_(Video.next_check_at.is_not(None), Video.next_check_at <= now, free_lease, or_(
+            and_(Video.status.in_(ACTIVE_STATUSES), Video.submit_state == SUBMIT_SUBMITTED),
+            and_(Video.status == COMPLETED, Video.download_state == DL_PENDING),
+        ))
+        ids = (await self.session.execute(
+            select(Video.id).where(due).order_by(Video.next_check_at).limit(limit))).scalars().all()
+        return await self._lease(list(ids), now, owner, lease_until)
+
+    async def _lease(self, ids: list[str], now: datetime, owner: str, lease_until: datetime) -> list[str]:
+        if not ids:
+            return []
+        free_lease = or_(Video.lease_until.is_(None), Video.lease_until < now, Video.lease_owner == owner)
+        # Pushing next_check_at to the lease end keeps a job out of the due set while a step runs on it.
+        await self.session.execute(update(Video).where(Video.id.in_(ids), free_lease)
+                                   .values(lease_owner=owner, lease_until=lease_until, next_check_at=lease_until))
+        leased = await self.session.execute(
+            select(Video.id).where(Video.id.in_(ids), Video.lease_owner == owner))
+        return list(leased.scalars().all())
+
+    async def in_flight_count(self, provider: str) -> int:
+        stmt = select(func.count()).select_from(Video).where(
+            Video.provider == provider, Video.status.in_(ACTIVE_STATUSES),
+            Video.submit_state.in_((SUBMIT_SUBMITTING, SUBMIT_SUBMITTED)))
+        return (await self.session.execute(stmt)).scalar_one()
+
+    async def claim_submissions(self, provider: str, slots: int, now: datetime, owner: str,
+                                lease_until: datetime) -> list[str]:
+        """Oldest locally queued jobs of a provider, up to its free concurrency slots."""
+        free_lease = or_(Video.lease_until.is_(None), Video.lease_until < now, Video.lease_owner == owner)
+        stmt = (select(Video.id).where(Video.provider == provider, Video.status == QUEUED,
+                                       Video.submit_state == SUBMIT_PENDING, free_lease,
+                                       or_(Video.next_check_at.is_(None), Video.next_check_at <= now))
+                .order_by(Video.created_at, Video.id).limit(slots))
+        ids = (await self.session.execute(stmt)).scalars().all()
+        return await self._lease(list(ids), now, owner, lease_until)
+
+    async def interrupted_submissions(self) -> Sequence[Video]:
+        stmt = select(Video).where(Video.submit_state == SUBMIT_SUBMITTING, Video.status.in_(ACTIVE_STATUSES))
+        return (await self.session.execute(stmt)).scalars().all()
+
+    async def next_due_at(self) -> datetime | None:
+        stmt = select(func.min(Video.next_check_at)).where(or_(
+            Video.status.in_(ACTIVE_STATUSES), and_(Video.status == COMPLETED, Video.download_state == DL_PENDING)))
+        return (await self.session.execute(stmt)).scalar_one()
+
+    async def pending_submission_providers(self) -> list[str]:
+        stmt = select(Video.provider).where(Video.status == QUEUED, Video.submit_state == SUBMIT_PENDING).distinct()
+        return list((await self.session.execute(stmt)).scalars().all())
+
+    async def counts_by_status(self) -> dict[str, int]:
+        rows = await self.session.execute(select(Video.status, func.count()).group_by(Video.status))
+        return {status: count for status, count in rows.all()}

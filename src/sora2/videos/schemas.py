@@ -1,0 +1,146 @@
+"""The video record as clients see it: the original's snake_case DB shape plus our additions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import BaseModel
+
+from sora2.models import Video
+from sora2.videos.signing import MediaSigner
+
+
+class MediaUrls(BaseModel):
+    video: str | None = None
+    thumbnail: str | None = None
+    spritesheet: str | None = None
+    reference: str | None = None
+
+
+class VideoOut(BaseModel):
+    id: str
+    user_id: str
+    provider: str
+    provider_video_id: str | None
+    openai_video_id: str | None
+    prompt: str
+    model: str
+    size: str
+    seconds: str
+    status: str
+    progress: int
+    created_at: int
+    completed_at: int | None
+    file_path: str | None
+    thumbnail_path: str | None
+    error_message: str | None
+    has_input_reference: bool
+    has_audio: bool
+    reference_image_paths: str | None
+    provider_metadata: str | None = None
+    remix_of: str | None
+    continued_from: str | None
+    cost: float
+    actual_cost: float | None
+    emulated: bool
+    download_state: str | None
+    download_error: str | None
+    expires_at: int | None
+    media: MediaUrls | None
+    sprite: dict[str, Any] | None
+
+
+def _epoch(value) -> int | None:  # noqa: ANN001
+    return int(value.timestamp()) if value is not None else None
+
+
+def media_urls(video: Video, signer: MediaSigner) -> MediaUrls | None:
+    urls = MediaUrls(
+        video=signer.sign(video.id, "video") if video.file_name else None,
+        thumbnail=signer.sign(video.id, "thumbnail") if video.thumbnail_name else None,
+        spritesheet=signer.sign(video.id, "spritesheet") if video.spritesheet_name else None,
+        reference=signer.sign(video.id, "reference") if video.reference_images else None,
+    )
+    return urls if any(urls.model_dump().values()) else None
+
+
+def video_out(video: Video, signer: MediaSigner, emulated: bool) -> VideoOut:
+    # Server paths stay private: file names only. thumbnail_path must be truthy when a thumbnail exists,
+    # because the original frontend shows thumbnails only then.
+    return VideoOut(
+        id=video.id, user_id=video.user_id, provider=video.provider,
+        provider_video_id=video.provider_video_id, openai_video_id=video.provider_video_id,
+        prompt=video.prompt, model=video.model, size=video.size, seconds=video.seconds,
+        status=video.status, progress=video.progress, created_at=_epoch(video.created_at) or 0,
+        completed_at=_epoch(video.completed_at), file_path=video.file_name, thumbnail_path=video.thumbnail_name,
+        error_message=video.error_message, has_input_reference=video.has_input_reference,
+        has_audio=video.has_audio,
+        reference_image_paths=json.dumps(video.reference_images) if video.reference_images else None,
+        remix_of=video.remix_of, continued_from=video.continued_from, cost=video.cost,
+        actual_cost=video.actual_cost, emulated=emulated, download_state=video.download_state,
+        download_error=video.download_error, expires_at=_epoch(video.expires_at),
+        media=media_urls(video, signer), sprite=video.sprite,
+    )
+
+
+class VideoList(BaseModel):
+    videos: list[VideoOut]
+    limit: int
+    offset: int
+    total: int
+
+
+class CostStats(BaseModel):
+    user_total: float
+    user_count: int
+    platform_total: float
+    platform_count: int
+
+
+class CheckStatusOut(BaseModel):
+    message: str
+    video: VideoOut | None
+
+
+class SuccessOut(BaseModel):
+    success: bool = True
+
+
+class Lineage(BaseModel):
+    parent: VideoOut | None
+    children: list[VideoOut]
+
+
+class RemixIn(BaseModel):
+    prompt: Any = None
+
+
+class ContinueIn(BaseModel):
+    prompt: Any = None
+    model: str | None = None
+    seconds: str | int | None = None
+
+
+class Frame(BaseModel):
+    frame_number: int
+    is_final_frame: bool
+    data: str
+
+
+class Screenshots(BaseModel):
+    video_id: str
+    prompt: str
+    frame_count: int
+    frames: list[Frame]
+
+
+class ReferenceImage(BaseModel):
+    index: int
+    filename: str
+    data: str
+    mimeType: str  # noqa: N815  (the original's field name)
+
+
+class ReferenceImages(BaseModel):
+    images: list[ReferenceImage]

@@ -1,0 +1,226 @@
+"""Video use cases: create, remix, continue, delete, retry, stats. Services flush; the caller commits."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sora2.db.base import utcnow
+from sora2.db.session import queue_event
+from sora2.errors import BadRequest, Forbidden, NotFound
+from sora2.events import JobsChanged, VideoDeleted
+from sora2.media import MediaError, MediaStorage, extract_last_frame, fit_image, image_size
+from sora2.models import User, Video
+from sora2.models.video import COMPLETED, DL_DONE, DL_EXPIRED, DL_FAILED, DL_PENDING
+from sora2.providers.base import ModelCapabilities, Provider
+from sora2.providers.registry import ProviderRegistry
+
+DEFAULT_MODEL = "sora-2"  # the original's default; sora-2 itself defaults to 1280x720 and "8" seconds
+MAX_PROMPT = 10_000
+
+
+@dataclass
+class CreateParams:
+    prompt: object
+    model: str | None = None
+    size: str | None = None
+    seconds: object = None
+    provider: str | None = None
+    image: bytes | None = None
+    image_fit: str = "pad"
+    idempotency_key: str | None = None
+
+
+def _clean_prompt(prompt: object) -> str:
+    if not isinstance(prompt, str) or not prompt.strip():
+        raise BadRequest("Prompt is required", code="prompt_required")
+    if len(prompt) > MAX_PROMPT:
+        raise BadRequest(f"Prompt is too long ({len(prompt)} characters; at most {MAX_PROMPT})")
+    return prompt.strip()
+
+
+def _clean_seconds(seconds: object, default: str) -> str:
+    if seconds is None or seconds == "":
+        return default
+    if isinstance(seconds, bool) or not isinstance(seconds, int | str):
+        raise BadRequest("seconds must be a string such as \"8\"", code="invalid_seconds")
+    return str(seconds).strip()
+
+
+def validate_against(capabilities: ModelCapabilities, size: str, seconds: str) -> None:
+    if size not in capabilities.sizes:
+        raise BadRequest(f"Size {size!r} is not supported by {capabilities.id}. Allowed: "
+                         f"{', '.join(capabilities.sizes)}", code="invalid_size")
+    if seconds not in capabilities.durations:
+        raise BadRequest(f"Duration {seconds!r} is not supported by {capabilities.id}. Allowed: "
+                         f"{', '.join(capabilities.durations)}", code="invalid_seconds")
+
+
+def dimensions(size: str) -> tuple[int, int]:
+    width, height = size.lower().split("x")
+    return int(width), int(height)
+
+
+class VideoService:
+    def __init__(self, session: AsyncSession, providers: ProviderRegistry, storage: MediaStorage) -> None:
+        from sora2.videos.repository import VideoRepository
+
+        self.session = session
+        self.repo = VideoRepository(session)
+        self.providers = providers
+        self.storage = storage
+
+    # --- reads ---------------------------------------------------------------------------------------
+
+    async def get_owned(self, user: User, video_id: str) -> Video:
+        video = await self.repo.get(video_id)
+        if video is None:
+            raise NotFound("Video not found")
+        if video.user_id != user.id:
+            raise Forbidden("Not authorized")
+        return video
+
+    def is_emulated(self, video: Video) -> bool:
+        return video.provider in self.providers and self.providers.get(video.provider).info.emulated
+
+    # --- create --------------------------------------------------------------------------------------
+
+    async def create(self, user: User, params: CreateParams) -> Video:
+        prompt = _clean_prompt(params.prompt)
+        if params.idempotency_key:
+            existing = await self.repo.by_idempotency_key(user.id, params.idempotency_key)
+            if existing is not None:
+                return existing
+        provider, capabilities = self._pick_model(params.provider, params.model)
+        size = params.size or capabilities.default_size
+        seconds = _clean_seconds(params.seconds, capabilities.default_duration)
+        validate_against(capabilities, size, seconds)
+        video = self._new_video(user, provider, capabilities, prompt, size, seconds, params.idempotency_key)
+        if params.image is not None:
+            await self._attach_reference(video, capabilities, params.image, params.image_fit)
+        return await self._enqueue(video)
+
+    def _pick_model(self, provider_id: str | None, model: str | None) -> tuple[Provider, ModelCapabilities]:
+        if model is None:
+            # The original defaulted to sora-2; keep that where a provider offers it.
+            try:
+                return self.providers.resolve(provider_id, DEFAULT_MODEL)
+            except BadRequest:
+                return self.providers.resolve(provider_id, None)
+        return self.providers.resolve(provider_id, model)
+
+    def _new_video(self, user: User, provider: Provider, capabilities: ModelCapabilities, prompt: str,
+                   size: str, seconds: str, idempotency_key: str | None) -> Video:
+        return Video(
+            id=str(uuid.uuid4()), user_id=user.id, provider=provider.info.id, model=capabilities.id,
+            prompt=prompt, size=size, seconds=seconds, status="queued", progress=0,
+            cost=capabilities.price(size, seconds), has_audio=capabilities.audio,
+            idempotency_key=idempotency_key, created_at=utcnow(),
+        )
+
+    async def _attach_reference(self, video: Video, capabilities: ModelCapabilities, image: bytes,
+                                fit: str) -> None:
+        if not capabilities.image_reference:
+            raise BadRequest(f"{capabilities.id} does not accept an image reference", code="no_image_reference")
+        if fit not in ("pad", "crop", "none"):
+            raise BadRequest("image_fit must be 'pad', 'crop' or 'none'", code="invalid_image_fit")
+        width, height = dimensions(video.size)
+        try:
+            if fit == "none" and (actual := image_size(image)) != (width, height):
+                raise BadRequest(f"Reference image is {actual[0]}x{actual[1]} but the video is {video.size}; "
+                                 "send an image of exactly that size, or use image_fit=pad or crop",
+                                 code="image_size_mismatch")
+            fitted = await asyncio.to_thread(fit_image, image, width, height, "pad" if fit == "none" else fit)
+        except MediaError as exc:
+            raise BadRequest(str(exc), code="invalid_image") from None
+        path = self.storage.reference_path(video.id, "first")
+        await asyncio.to_thread(self.storage.atomic_write_bytes, path, fitted)
+        video.reference_images = [path.name]
+        video.has_input_reference = True
+
+    async def _enqueue(self, video: Video) -> Video:
+        video.next_check_at = utcnow()
+        await self.repo.add(video)
+        queue_event(self.session, JobsChanged())
+        return video
+
+    # --- derived videos ------------------------------------------------------------------------------
+
+    async def remix(self, user: User, video_id: str, prompt: object, idempotency_key: str | None) -> Video:
+        prompt = _clean_prompt(prompt)
+        if idempotency_key and (existing := await self.repo.by_idempotency_key(user.id, idempotency_key)):
+            return existing
+        original = await self._completed_original(user, video_id, "remix")
+        provider = self.providers.get(original.provider)
+        capabilities = provider.info.model(original.model)
+        if capabilities is None or not capabilities.remix:
+            raise BadRequest(f"{provider.info.name} cannot remix {original.model} videos; use continue instead",
+                             code="remix_unsupported")
+        video = self._new_video(user, provider, capabilities, prompt, original.size, original.seconds,
+                                idempotency_key)
+        video.remix_of = original.id
+        video.provider_metadata = {"remix_source": original.provider_video_id}
+        return await self._enqueue(video)
+
+    async def continue_from(self, user: User, video_id: str, prompt: object, model: str | None,
+                            seconds: object, idempotency_key: str | None) -> Video:
+        prompt = _clean_prompt(prompt)
+        if idempotency_key and (existing := await self.repo.by_idempotency_key(user.id, idempotency_key)):
+            return existing
+        original = await self._completed_original(user, video_id, "continue from")
+        same_provider = original.provider if original.provider in self.providers and not model else None
+        provider, capabilities = self.providers.resolve(same_provider, model or original.model)
+        seconds = _clean_seconds(seconds, original.seconds)
+        validate_against(capabilities, original.size, seconds)
+        if original.download_state != DL_DONE or not original.file_name:
+            raise BadRequest("The original video's file is not downloaded yet", code="not_downloaded")
+        video = self._new_video(user, provider, capabilities, prompt, original.size, seconds, idempotency_key)
+        video.continued_from = original.id
+        # No provider here extends natively yet, so continue from the original's last frame.
+        try:
+            frame = await asyncio.to_thread(extract_last_frame, self.storage.video_path(original.id))
+        except MediaError as exc:
+            raise BadRequest(f"Could not read the original's last frame: {exc}", code="no_last_frame") from None
+        await self._attach_reference(video, capabilities, frame, "pad")
+        return await self._enqueue(video)
+
+    async def _completed_original(self, user: User, video_id: str, action: str) -> Video:
+        original = await self.repo.get(video_id)
+        if original is None:
+            raise NotFound("Original video not found")
+        if original.user_id != user.id:
+            raise Forbidden(f"Not authorized to {action} this video")
+        if original.status != COMPLETED:
+            raise BadRequest("Original video must be completed", code="not_completed")
+        return original
+
+    # --- maintenance ---------------------------------------------------------------------------------
+
+    async def delete(self, user: User, video_id: str) -> int:
+        video = await self.repo.get(video_id)
+        if video is None or video.user_id != user.id:
+            raise NotFound("Video not found or not authorized")
+        await self.repo.delete(video)
+        freed = await asyncio.to_thread(self.storage.delete_video_files, video.id)
+        if video.provider_video_id:
+            queue_event(self.session, VideoDeleted(provider=video.provider, job_id=video.provider_video_id))
+        return freed
+
+    async def retry_download(self, user: User, video_id: str) -> Video:
+        video = await self.get_owned(user, video_id)
+        if video.status != COMPLETED or video.download_state not in (DL_FAILED, DL_EXPIRED, DL_PENDING):
+            raise BadRequest("Only a completed video whose download failed can be retried", code="no_retry")
+        video.download_state, video.download_error = DL_PENDING, None
+        video.download_attempts, video.next_check_at = 0, utcnow()
+        queue_event(self.session, JobsChanged())
+        return video
+
+    async def check_now(self, user: User, video_id: str) -> Video:
+        video = await self.get_owned(user, video_id)
+        if video.status in ("queued", "in_progress") and video.provider_video_id:
+            video.next_check_at = utcnow()
+            queue_event(self.session, JobsChanged())
+        return video

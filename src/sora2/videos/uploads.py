@@ -1,0 +1,96 @@
+"""Parsing POST /api/videos: multipart (with images), urlencoded or JSON, with upload limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+
+from sora2.config import Settings
+from sora2.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
+from sora2.http import read_body
+from sora2.media import sniff_image_mime
+from sora2.videos.service import CreateParams
+
+IMAGE_FIELDS = ("input_reference", "first_frame")
+UNSUPPORTED_FILE_FIELDS = ("reference_images", "last_frame")
+MULTIPART_OVERHEAD = 1024 * 1024
+
+
+def _check_length(request: Request, settings: Settings) -> None:
+    declared = request.headers.get("content-length")
+    limit = settings.max_upload_bytes * settings.max_upload_files + MULTIPART_OVERHEAD
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"Request body is larger than {limit // (1024 * 1024)} MB")
+
+
+async def _read_image(upload: UploadFile, settings: Settings) -> bytes:
+    data = await upload.read(settings.max_upload_bytes + 1)
+    if len(data) > settings.max_upload_bytes:
+        raise PayloadTooLarge(f"Image {upload.filename!r} is larger than "
+                              f"{settings.max_upload_bytes // (1024 * 1024)} MB")
+    if not data:
+        raise BadRequest(f"Image {upload.filename!r} is empty", code="invalid_image")
+    if sniff_image_mime(data) is None:
+        raise UnsupportedMediaType("The uploaded file is not an image (expected JPEG, PNG or WebP)")
+    return data
+
+
+async def _from_form(request: Request, settings: Settings) -> tuple[dict[str, Any], bytes | None]:
+    try:
+        form = await request.form(max_files=settings.max_upload_files, max_fields=100)
+    except Exception as exc:  # noqa: BLE001  starlette raises several kinds for malformed multipart
+        raise BadRequest(f"Malformed form data: {exc}", code="malformed_form") from None
+    fields: dict[str, Any] = {}
+    image = None
+    try:
+        for key, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                if key in UNSUPPORTED_FILE_FIELDS:
+                    raise BadRequest(f"{key} is not supported by the configured providers; use input_reference")
+                if key not in IMAGE_FIELDS:
+                    raise BadRequest(f"Unexpected file field {key!r}; use input_reference")
+                if image is None:
+                    image = await _read_image(value, settings)
+            else:
+                fields[key] = value
+    finally:
+        await form.close()
+    return fields, image
+
+
+async def read_create_params(request: Request, settings: Settings) -> CreateParams:
+    _check_length(request, settings)
+    content_type = request.headers.get("content-type", "").lower()
+    if content_type.startswith("multipart/form-data"):
+        fields, image = await _from_form(request, settings)
+    else:
+        fields, image = await read_body(request), None
+    if isinstance(fields.get("input_reference"), str) and fields["input_reference"]:
+        raise BadRequest("input_reference must be an uploaded image file (multipart), not a string",
+                         code="invalid_image")
+    model = fields.get("model") or None
+    size = fields.get("size") or None
+    for name, value in (("model", model), ("size", size), ("provider", fields.get("provider"))):
+        if value is not None and not isinstance(value, str):
+            raise BadRequest(f"{name} must be a string", code=f"invalid_{name}")
+    return CreateParams(
+        prompt=fields.get("prompt"), model=model, size=size, seconds=fields.get("seconds"),
+        provider=fields.get("provider") or None, image=image,
+        image_fit=str(fields.get("image_fit") or "pad"),
+        idempotency_key=request.headers.get("idempotency-key") or None,
+    )
+
+
+CREATE_OPENAPI = {"requestBody": {"required": True, "content": {
+    "multipart/form-data": {"schema": {"type": "object", "required": ["prompt"], "properties": {
+        "prompt": {"type": "string"}, "model": {"type": "string"}, "size": {"type": "string"},
+        "seconds": {"type": "string"}, "provider": {"type": "string"},
+        "image_fit": {"type": "string", "enum": ["pad", "crop"]},
+        "input_reference": {"type": "string", "format": "binary"}}}},
+    "application/json": {"schema": {"type": "object", "required": ["prompt"], "properties": {
+        "prompt": {"type": "string"}, "model": {"type": "string"}, "size": {"type": "string"},
+        "seconds": {"type": "string"}, "provider": {"type": "string"}}}},
+}}, "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string"},
+                    "description": "Same key from the same user returns the same video; no second provider job."}]}

@@ -1,0 +1,77 @@
+"""Shared fixtures: isolated settings and database per test, the real app with its lifespan, HTTP clients."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from sora2.app import create_app
+from sora2.config import Settings
+
+pytest_plugins = ["tests.fixtures.database", "tests.fixtures.media"]
+
+ADMIN_PASSWORD = "admin-password-123"
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    return Settings(
+        _env_file=None,
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        jwt_secret="test-secret-" + uuid.uuid4().hex,
+        admin_password=ADMIN_PASSWORD,
+        emulator_job_seconds=float(os.environ.get("SORA2_TEST_JOB_SECONDS", "1.5")),
+        emulator_fps=8,
+        poll_min_seconds=0.2,
+        instance_id="test-instance",
+    )
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator:
+    asgi = create_app(settings)
+    api = asgi.fastapi
+    async with api.router.lifespan_context(api):
+        yield asgi
+
+
+@pytest.fixture
+def ctx(app):  # noqa: ANN001, ANN201
+    return app.fastapi.state.ctx
+
+
+@pytest.fixture
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # noqa: ANN001
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=30) as http:
+        yield http
+
+
+async def login(client: httpx.AsyncClient, username: str, password: str) -> str:
+    response = await client.post("/api/auth/login", json={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    return response.json()["token"]
+
+
+@pytest.fixture
+async def admin_headers(client: httpx.AsyncClient) -> dict[str, str]:
+    return {"Authorization": f"Bearer {await login(client, 'admin', ADMIN_PASSWORD)}"}
+
+
+async def make_user(client: httpx.AsyncClient, admin_headers: dict[str, str], username: str,
+                    password: str = "password-123") -> dict[str, str]:
+    response = await client.post("/api/admin/users", json={"username": username, "password": password},
+                                 headers=admin_headers)
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {await login(client, username, password)}"}
+
+
+@pytest.fixture
+async def user_headers(client: httpx.AsyncClient, admin_headers: dict[str, str]) -> dict[str, str]:
+    return await make_user(client, admin_headers, "alice")
