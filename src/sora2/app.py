@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,8 +21,8 @@ from sora2.config import Settings, get_settings
 from sora2.context import AppContext
 from sora2.db.engine import create_engine, create_session_factory
 from sora2.db.migrate import upgrade_async
-from sora2.events import EventBus, VideoDeleted
-from sora2.handlers import install_access_log, install_error_handlers
+from sora2.events import EventBus, LibraryChanged, UserChanged, VideoDeleted, VideoUpdated
+from sora2.handlers import AccessLogMiddleware, install_error_handlers
 from sora2.media import MediaStorage
 from sora2.metrics import Metrics
 from sora2.providers.base import ProviderError
@@ -31,6 +32,7 @@ from sora2.realtime.server import bridge_events, create_socket_server
 from sora2.tracker.loop import Tracker
 from sora2.users.router import router as users_router
 from sora2.videos.router import router as videos_router
+from sora2.videos.listcache import ListCache
 from sora2.videos.signing import MediaSigner
 
 log = logging.getLogger(__name__)
@@ -66,6 +68,16 @@ def _delete_remote_jobs(ctx: AppContext):  # noqa: ANN202
     return handle
 
 
+def _invalidate_caches(ctx: AppContext):  # noqa: ANN202
+    def handle(event: object) -> None:
+        if isinstance(event, VideoUpdated | LibraryChanged):
+            ctx.list_cache.invalidate(event.user_id)
+        elif isinstance(event, UserChanged):
+            ctx.principals.evict(event.user_id)
+
+    return handle
+
+
 async def _start(app: FastAPI, settings: Settings, emulator: tuple[Any, Any] | None, sio) -> AppContext:  # noqa: ANN001
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     await upgrade_async(settings.resolved_database_url)
@@ -82,11 +94,14 @@ async def _start(app: FastAPI, settings: Settings, emulator: tuple[Any, Any] | N
                      tokens=TokenCodec(secret, settings.jwt_expires_seconds),
                      limiter=LoginLimiter(settings.login_max_failures, settings.login_window_seconds),
                      storage=storage, providers=_providers(settings, emulator),
-                     signer=MediaSigner(secret, settings.media_url_ttl_seconds), metrics=Metrics())
+                     signer=MediaSigner(secret, settings.media_url_ttl_seconds), metrics=Metrics(),
+                     list_cache=ListCache(settings.media_url_ttl_seconds,
+                                          max_entries=settings.list_cache_entries))
     app.state.ctx = ctx
     await ensure_initial_admin(ctx)
     bridge_events(sio, ctx)
     bus.subscribe(_delete_remote_jobs(ctx))
+    bus.subscribe(_invalidate_caches(ctx))
     tracker = Tracker(ctx)
     await tracker.start()
     ctx.tracker = tracker
@@ -102,6 +117,8 @@ def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         ctx = await _start(app, settings, emulator, sio)
+        # Startup objects live as long as the process: keep them out of every future GC pass.
+        gc.freeze()
         try:
             yield
         finally:
@@ -117,9 +134,9 @@ def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
                   description="Self-hosted AI video studio. Drop-in for the original soraui backend.")
     api.state.settings = settings
     install_error_handlers(api)
-    install_access_log(api)
     api.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True,
                        allow_methods=["*"], allow_headers=["*"])
+    api.add_middleware(AccessLogMiddleware)
     for router in (auth_router, users_router, videos_router, providers_router, health.router):
         api.include_router(router)
     if emulator is not None:

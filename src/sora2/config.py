@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_window_seconds: int = 300
     media_url_ttl_seconds: int = 3600
+    list_cache_entries: int = 2048  # cached list pages per instance; 0 turns the cache off
 
     # uploads
     max_upload_bytes: int = 10 * 1024 * 1024
@@ -67,8 +68,8 @@ class Settings(BaseSettings):
     def _refuse_known_secret(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None:
             raw = value.get_secret_value()
-            if raw in KNOWN_DEFAULT_SECRETS or len(raw) < 16:
-                raise ValueError("SORA2_JWT_SECRET is a known default or shorter than 16 characters; refusing to start")
+            if raw in KNOWN_DEFAULT_SECRETS or len(raw) < 32:
+                raise ValueError("SORA2_JWT_SECRET is a known default or shorter than 32 characters; refusing to start")
         return value
 
     @property

@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from sora2.auth.principal import PrincipalCache
 from sora2.auth.ratelimit import LoginLimiter
 from sora2.auth.tokens import TokenCodec
 from sora2.config import Settings
 from sora2.db.session import SessionFactory
 from sora2.events import EventBus
 from sora2.media.storage import MediaStorage
+from sora2.videos.listcache import ListCache
 
 if TYPE_CHECKING:
     from sora2.metrics import Metrics
@@ -33,5 +35,7 @@ class AppContext:
     providers: "ProviderRegistry"
     signer: "MediaSigner"
     metrics: "Metrics"
+    list_cache: ListCache
+    principals: PrincipalCache = field(default_factory=PrincipalCache)
     tracker: "Tracker | None" = None
     extras: dict[str, Any] = field(default_factory=dict)

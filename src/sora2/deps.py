@@ -12,7 +12,7 @@ from sora2.auth.service import AuthService
 from sora2.config import Settings
 from sora2.context import AppContext
 from sora2.errors import Forbidden, Unauthorized
-from sora2.models import User
+from sora2.auth.principal import Principal
 
 
 def get_ctx(request: Request) -> AppContext:
@@ -47,35 +47,34 @@ def bearer_token(request: Request) -> str | None:
     return header[len("Bearer "):].strip()
 
 
-async def _resolve(ctx: AppContext, session: AsyncSession, token: str | None) -> User:
+async def _resolve(ctx: AppContext, token: str | None) -> Principal:
     if not token:
         raise Unauthorized("No token provided", code="no_token")
-    user = await AuthService(session, ctx.tokens, ctx.limiter).user_for_token(token)
-    return user
+    principal = ctx.principals.get_for_token(token, ctx.tokens)
+    if principal is not None:
+        return principal  # the common case needs no database session at all
+    async with ctx.sessions.begin() as session:
+        return await AuthService(session, ctx.tokens, ctx.limiter, ctx.principals).user_for_token(token)
 
 
-async def current_user(request: Request, ctx: CtxDep, session: SessionDep) -> User:
-    user = await _resolve(ctx, session, bearer_token(request))
-    request.state.user_id = user.id
-    return user
+async def current_user(request: Request, ctx: CtxDep) -> Principal:
+    return await _resolve(ctx, bearer_token(request))
 
 
-async def current_user_or_query_token(request: Request, ctx: CtxDep, session: SessionDep) -> User:
+async def current_user_or_query_token(request: Request, ctx: CtxDep) -> Principal:
     """For content routes only: the original's clients put the token in `?token=` for <video src>."""
     token = bearer_token(request)
     if token is None:
         token = request.query_params.get("token")
-    user = await _resolve(ctx, session, token)
-    request.state.user_id = user.id
-    return user
+    return await _resolve(ctx, token)
 
 
-async def admin_user(user: Annotated[User, Depends(current_user)]) -> User:
+async def admin_user(user: Annotated[Principal, Depends(current_user)]) -> Principal:
     if not user.is_admin:
         raise Forbidden("Admin role required")
     return user
 
 
-CurrentUser = Annotated[User, Depends(current_user)]
-MediaUser = Annotated[User, Depends(current_user_or_query_token)]
-AdminUser = Annotated[User, Depends(admin_user)]
+CurrentUser = Annotated[Principal, Depends(current_user)]
+MediaUser = Annotated[Principal, Depends(current_user_or_query_token)]
+AdminUser = Annotated[Principal, Depends(admin_user)]

@@ -20,6 +20,18 @@ class VideoUpdated(BaseModel):
     terminal: bool = False  # the video just completed or failed
 
 
+class UserChanged(BaseModel):
+    """A user's account changed (role, password, disabled): cached principals must be dropped."""
+
+    user_id: str
+
+
+class LibraryChanged(BaseModel):
+    """A user's list of videos changed in a way no VideoUpdated reports (created, deleted)."""
+
+    user_id: str
+
+
 class JobsChanged(BaseModel):
     """New or rescheduled work for the tracker: wake it instead of waiting for its next tick."""
 

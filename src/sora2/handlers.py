@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sora2.errors import AppError
 
@@ -47,17 +48,32 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"error": "Internal server error", "code": "internal"}, status_code=500)
 
 
-def install_access_log(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def access_log(request: Request, call_next):  # noqa: ANN001, ANN202
+class AccessLogMiddleware:
+    """Pure ASGI (no per-request task or body buffering): path-only access log plus latency metrics."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         started = time.perf_counter()
-        response = await call_next(request)
-        elapsed = time.perf_counter() - started
-        route = request.scope.get("route")
-        template = getattr(route, "path", "unmatched")
-        ctx = getattr(request.app.state, "ctx", None)
-        if ctx is not None:
-            ctx.metrics.request_latency.labels(request.method, template).observe(elapsed)
-        # The path only: query strings may carry tokens (?token=, signed URLs).
-        log.info("%s %s %d %.1fms", request.method, request.url.path, response.status_code, elapsed * 1000)
-        return response
+        status = 500
+
+        async def send_with_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_status)
+        finally:
+            elapsed = time.perf_counter() - started
+            template = getattr(scope.get("route"), "path", "unmatched")
+            ctx = getattr(scope["app"].state, "ctx", None) if "app" in scope else None
+            if ctx is not None:
+                ctx.metrics.request_latency.labels(scope["method"], template).observe(elapsed)
+            # The path only: query strings may carry tokens (?token=, signed URLs).
+            log.info("%s %s %d %.1fms", scope["method"], scope["path"], status, elapsed * 1000)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sora2.auth.passwords import burn_time, verify_password
+from sora2.auth.principal import Principal, PrincipalCache
 from sora2.auth.ratelimit import LoginLimiter
 from sora2.auth.tokens import TokenCodec
 from sora2.errors import BadRequest, TooManyRequests, Unauthorized
@@ -15,10 +16,12 @@ INVALID_CREDENTIALS = "Invalid credentials"
 
 
 class AuthService:
-    def __init__(self, session: AsyncSession, tokens: TokenCodec, limiter: LoginLimiter) -> None:
+    def __init__(self, session: AsyncSession, tokens: TokenCodec, limiter: LoginLimiter,
+                 principals: PrincipalCache | None = None) -> None:
         self.users = UserRepository(session)
         self.tokens = tokens
         self.limiter = limiter
+        self.principals = principals or PrincipalCache(ttl_seconds=0)
 
     async def login(self, username: object, password: object, address: str) -> tuple[str, User]:
         if not username or not password:
@@ -45,11 +48,17 @@ class AuthService:
         self.limiter.record_failure(username, address)
         raise Unauthorized(INVALID_CREDENTIALS, code="invalid_credentials")
 
-    async def user_for_token(self, token: str) -> User:
+    async def user_for_token(self, token: str) -> Principal:
         claims = self.tokens.decode(token)
         if claims is None:
             raise Unauthorized("Invalid token", code="invalid_token")
-        user = await self.users.get(claims.user_id)
-        if user is None or user.disabled:
+        principal = self.principals.get(claims.user_id)
+        if principal is None:
+            user = await self.users.get(claims.user_id)
+            if user is None:
+                raise Unauthorized("Invalid token", code="invalid_token")
+            principal = Principal.of(user)
+            self.principals.put(principal)
+        if principal.disabled:
             raise Unauthorized("Invalid token", code="invalid_token")
-        return user
+        return principal

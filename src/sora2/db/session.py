@@ -27,7 +27,8 @@ class SessionFactory:
         async with self._maker() as session:
             try:
                 yield session
-                await session.commit()
+                if session.in_transaction():
+                    await session.commit()
             except BaseException:
                 await session.rollback()
                 session.info.pop(PENDING_EVENTS, None)

@@ -4,6 +4,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from sora2.auth.principal import Principal
 from sora2.models import User
 
 Role = Literal["admin", "user"]
@@ -17,7 +18,7 @@ class UserOut(BaseModel):
     created_at: int | None = None
 
     @classmethod
-    def of(cls, user: User) -> "UserOut":
+    def of(cls, user: User | Principal) -> "UserOut":
         return cls(id=user.id, username=user.username, role=user.role, disabled=user.disabled,
                    created_at=int(user.created_at.timestamp()) if user.created_at else None)
 

@@ -11,6 +11,8 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sora2.auth.passwords import hash_password, verify_password
+from sora2.db.session import queue_event
+from sora2.events import UserChanged
 from sora2.errors import BadRequest, Conflict, NotFound, Unauthorized
 from sora2.models import User
 from sora2.users.repository import UserRepository
@@ -59,6 +61,7 @@ class UserService:
         if not ok:
             raise Unauthorized("Current password is incorrect", code="wrong_password")
         user.password_hash = hash_password(new)  # type: ignore[arg-type]
+        self._changed(user)
 
     async def update(self, user_id: str, *, role: str | None = None, disabled: bool | None = None,
                      password: str | None = None) -> User:
@@ -70,13 +73,18 @@ class UserService:
         if password is not None:
             user.password_hash = hash_password(_require_password(password, "Password must be at least 6 characters"))
         await self.repo.session.flush()
+        self._changed(user)
         return user
+
+    def _changed(self, user: User) -> None:
+        queue_event(self.repo.session, UserChanged(user_id=user.id))
 
     async def set_password(self, username: str, password: str) -> User:
         user = await self.repo.get_by_username(username)
         if user is None:
             raise NotFound("User not found")
         user.password_hash = hash_password(_require_password(password, "Password must be at least 6 characters"))
+        self._changed(user)
         return user
 
     async def ensure_initial_admin(self, username: str, password: str | None) -> "InitialAdmin | None":

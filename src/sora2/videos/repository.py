@@ -5,13 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Row, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sora2.models import Video
 from sora2.models.video import (
     ACTIVE_STATUSES, COMPLETED, DL_PENDING, QUEUED, SUBMIT_PENDING, SUBMIT_SUBMITTED, SUBMIT_SUBMITTING,
 )
+
+
+# What a client sees of a video (see videos.schemas.video_out); tracker bookkeeping stays out of reads.
+PUBLIC_COLUMNS = tuple(Video.__table__.c[name] for name in (
+    "id", "user_id", "provider", "provider_video_id", "prompt", "model", "size", "seconds", "status", "progress",
+    "created_at", "completed_at", "file_name", "thumbnail_name", "spritesheet_name", "error_message",
+    "has_input_reference", "has_audio", "reference_images", "remix_of", "continued_from", "cost", "actual_cost",
+    "download_state", "download_error", "expires_at", "sprite"))
 
 
 class VideoRepository:
@@ -47,15 +55,21 @@ class VideoRepository:
         return and_(*conditions)
 
     async def list_for_user(self, user_id: str, *, limit: int, offset: int, status: str | None = None,
-                            model: str | None = None, query: str | None = None) -> Sequence[Video]:
-        stmt = (select(Video).where(self._filtered(user_id, status, model, query))
-                .order_by(Video.created_at.desc(), Video.id.desc()).limit(limit).offset(offset))
-        return (await self.session.execute(stmt)).scalars().all()
+                            model: str | None = None, query: str | None = None) -> tuple[Sequence[Row], int]:
+        """A page of plain rows (public columns only, no ORM bookkeeping) and the total matching.
 
-    async def count_for_user(self, user_id: str, *, status: str | None = None, model: str | None = None,
-                             query: str | None = None) -> int:
-        stmt = select(func.count()).select_from(Video).where(self._filtered(user_id, status, model, query))
-        return (await self.session.execute(stmt)).scalar_one()
+        The total rides along as an uncorrelated scalar subquery: one round trip, evaluated once by the database
+        (a window count would instead make it materialise every matching row).
+        """
+        where = self._filtered(user_id, status, model, query)
+        total = select(func.count()).select_from(Video).where(where).scalar_subquery().label("total_rows")
+        stmt = (select(*PUBLIC_COLUMNS, total).where(where)
+                .order_by(Video.created_at.desc(), Video.id.desc()).limit(limit).offset(offset))
+        rows = (await self.session.execute(stmt)).all()
+        if rows:
+            return rows, rows[0].total_rows
+        count = (await self.session.execute(select(func.count()).select_from(Video).where(where))).scalar_one()
+        return rows, count
 
     async def children(self, video_id: str) -> Sequence[Video]:
         stmt = (select(Video).where(or_(Video.remix_of == video_id, Video.continued_from == video_id))

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
@@ -30,12 +31,12 @@ def _service(ctx: CtxDep, session: SessionDep) -> VideoService:
     return VideoService(session, ctx.providers, ctx.storage)
 
 
-def _out(ctx, service: VideoService, video: Video) -> VideoOut:  # noqa: ANN001
+def _out(ctx, service: VideoService, video: Video) -> dict:  # noqa: ANN001
     return video_out(video, ctx.signer, service.is_emulated(video))
 
 
 @router.post("/videos", response_model=VideoOut, openapi_extra=CREATE_OPENAPI)
-async def create_video(request: Request, user: CurrentUser, ctx: CtxDep, session: SessionDep) -> VideoOut:
+async def create_video(request: Request, user: CurrentUser, ctx: CtxDep, session: SessionDep) -> dict:
     """Create a video from a prompt and an optional reference image (multipart or JSON)."""
     params = await read_create_params(request, ctx.settings)
     service = _service(ctx, session)
@@ -43,17 +44,26 @@ async def create_video(request: Request, user: CurrentUser, ctx: CtxDep, session
 
 
 @router.get("/videos", response_model=VideoList)
-async def list_videos(user: CurrentUser, ctx: CtxDep, session: SessionDep,
+async def list_videos(user: CurrentUser, ctx: CtxDep,
                       limit: Annotated[str | None, Query()] = None, offset: Annotated[str | None, Query()] = None,
                       status: str | None = None, model: str | None = None,
-                      q: Annotated[str | None, Query(max_length=200)] = None) -> VideoList:
+                      q: Annotated[str | None, Query(max_length=200)] = None) -> Response:
     """The caller's videos, newest first; filter by status, model or prompt text."""
     size = _int_param(limit, 50, 1, 200)
     start = _int_param(offset, 0, 0, 10_000_000)
-    service = _service(ctx, session)
-    videos = await service.repo.list_for_user(user.id, limit=size, offset=start, status=status, model=model, query=q)
-    total = await service.repo.count_for_user(user.id, status=status, model=model, query=q)
-    return VideoList(videos=[_out(ctx, service, v) for v in videos], limit=size, offset=start, total=total)
+    params = (size, start, status, model, q)
+    cached = ctx.list_cache.get(user.id, params)
+    if cached is None:
+        version = ctx.list_cache.version(user.id)
+        async with ctx.sessions.begin() as session:  # opened only on a cache miss
+            service = _service(ctx, session)
+            videos, total = await service.repo.list_for_user(user.id, limit=size, offset=start, status=status,
+                                                             model=model, query=q)
+        # Serialised directly: validating 50 records through the response model would triple this route's cost.
+        body = {"videos": [_out(ctx, service, v) for v in videos], "limit": size, "offset": start, "total": total}
+        cached = json.dumps(body, separators=(",", ":")).encode()
+        ctx.list_cache.put(user.id, params, version, cached)
+    return Response(cached, media_type="application/json")
 
 
 def _int_param(raw: str | None, default: int, low: int, high: int) -> int:
@@ -75,7 +85,7 @@ async def cost_stats(user: CurrentUser, ctx: CtxDep, session: SessionDep) -> Cos
 
 
 @router.get("/videos/{video_id}", response_model=VideoOut)
-async def get_video(video_id: str, user: CurrentUser, ctx: CtxDep, session: SessionDep) -> VideoOut:
+async def get_video(video_id: str, user: CurrentUser, ctx: CtxDep, session: SessionDep) -> dict:
     """One video record."""
     service = _service(ctx, session)
     return _out(ctx, service, await service.get_owned(user, video_id))
@@ -90,7 +100,7 @@ async def delete_video(video_id: str, user: CurrentUser, ctx: CtxDep, session: S
 
 @router.post("/videos/{video_id}/remix", response_model=VideoOut, openapi_extra=read_model.openapi(RemixIn))
 async def remix_video(video_id: str, request: Request, user: CurrentUser, ctx: CtxDep,
-                      session: SessionDep) -> VideoOut:
+                      session: SessionDep) -> dict:
     """Remix a completed video with a new prompt (where the provider can remix)."""
     body = await read_model(request, RemixIn)
     service = _service(ctx, session)
@@ -100,7 +110,7 @@ async def remix_video(video_id: str, request: Request, user: CurrentUser, ctx: C
 
 @router.post("/videos/{video_id}/continue", response_model=VideoOut, openapi_extra=read_model.openapi(ContinueIn))
 async def continue_video(video_id: str, request: Request, user: CurrentUser, ctx: CtxDep,
-                         session: SessionDep) -> VideoOut:
+                         session: SessionDep) -> dict:
     """Continue a completed video: a new clip that starts from its last frame."""
     body = await read_model(request, ContinueIn)
     service = _service(ctx, session)
@@ -118,7 +128,7 @@ async def check_status(video_id: str, user: CurrentUser, ctx: CtxDep, session: S
 
 
 @router.post("/videos/{video_id}/retry-download", response_model=VideoOut)
-async def retry_download(video_id: str, user: CurrentUser, ctx: CtxDep, session: SessionDep) -> VideoOut:
+async def retry_download(video_id: str, user: CurrentUser, ctx: CtxDep, session: SessionDep) -> dict:
     """Try again to download a completed video whose download failed."""
     service = _service(ctx, session)
     return _out(ctx, service, await service.retry_download(user, video_id))

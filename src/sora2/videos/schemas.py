@@ -55,33 +55,37 @@ def _epoch(value) -> int | None:  # noqa: ANN001
     return int(value.timestamp()) if value is not None else None
 
 
-def media_urls(video: Video, signer: MediaSigner) -> MediaUrls | None:
-    urls = MediaUrls(
-        video=signer.sign(video.id, "video") if video.file_name else None,
-        thumbnail=signer.sign(video.id, "thumbnail") if video.thumbnail_name else None,
-        spritesheet=signer.sign(video.id, "spritesheet") if video.spritesheet_name else None,
-        reference=signer.sign(video.id, "reference") if video.reference_images else None,
-    )
-    return urls if any(urls.model_dump().values()) else None
+def media_urls(video, signer: MediaSigner) -> dict[str, str | None] | None:  # noqa: ANN001
+    urls = {
+        "video": signer.sign(video.id, "video") if video.file_name else None,
+        "thumbnail": signer.sign(video.id, "thumbnail") if video.thumbnail_name else None,
+        "spritesheet": signer.sign(video.id, "spritesheet") if video.spritesheet_name else None,
+        "reference": signer.sign(video.id, "reference") if video.reference_images else None,
+    }
+    return urls if any(urls.values()) else None
 
 
-def video_out(video: Video, signer: MediaSigner, emulated: bool) -> VideoOut:
-    # Server paths stay private: file names only. thumbnail_path must be truthy when a thumbnail exists,
-    # because the original frontend shows thumbnails only then.
-    return VideoOut(
-        id=video.id, user_id=video.user_id, provider=video.provider,
-        provider_video_id=video.provider_video_id, openai_video_id=video.provider_video_id,
-        prompt=video.prompt, model=video.model, size=video.size, seconds=video.seconds,
-        status=video.status, progress=video.progress, created_at=_epoch(video.created_at) or 0,
-        completed_at=_epoch(video.completed_at), file_path=video.file_name, thumbnail_path=video.thumbnail_name,
-        error_message=video.error_message, has_input_reference=video.has_input_reference,
-        has_audio=video.has_audio,
-        reference_image_paths=json.dumps(video.reference_images) if video.reference_images else None,
-        remix_of=video.remix_of, continued_from=video.continued_from, cost=video.cost,
-        actual_cost=video.actual_cost, emulated=emulated, download_state=video.download_state,
-        download_error=video.download_error, expires_at=_epoch(video.expires_at),
-        media=media_urls(video, signer), sprite=video.sprite,
-    )
+def video_out(video, signer: MediaSigner, emulated: bool) -> dict[str, Any]:  # noqa: ANN001
+    """The record as a plain dict (the list route serialises thousands of these; VideoOut documents the shape).
+
+    `video` is a Video or a row with the same attribute names. Server paths stay private: file names only;
+    thumbnail_path must be truthy when a thumbnail exists, because the original frontend shows thumbnails only then.
+    """
+    references = video.reference_images
+    return {
+        "id": video.id, "user_id": video.user_id, "provider": video.provider,
+        "provider_video_id": video.provider_video_id, "openai_video_id": video.provider_video_id,
+        "prompt": video.prompt, "model": video.model, "size": video.size, "seconds": video.seconds,
+        "status": video.status, "progress": video.progress, "created_at": _epoch(video.created_at) or 0,
+        "completed_at": _epoch(video.completed_at), "file_path": video.file_name,
+        "thumbnail_path": video.thumbnail_name, "error_message": video.error_message,
+        "has_input_reference": video.has_input_reference, "has_audio": video.has_audio,
+        "reference_image_paths": json.dumps(references) if references else None, "provider_metadata": None,
+        "remix_of": video.remix_of, "continued_from": video.continued_from, "cost": video.cost,
+        "actual_cost": video.actual_cost, "emulated": emulated, "download_state": video.download_state,
+        "download_error": video.download_error, "expires_at": _epoch(video.expires_at),
+        "media": media_urls(video, signer), "sprite": video.sprite,
+    }
 
 
 class VideoList(BaseModel):

@@ -11,9 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sora2.db.base import utcnow
 from sora2.db.session import queue_event
 from sora2.errors import BadRequest, Forbidden, NotFound
-from sora2.events import JobsChanged, VideoDeleted
+from sora2.events import JobsChanged, LibraryChanged, VideoDeleted
 from sora2.media import MediaError, MediaStorage, extract_last_frame, fit_image, image_size
-from sora2.models import User, Video
+from sora2.auth.principal import Principal as User
+from sora2.models import Video
 from sora2.models.video import COMPLETED, DL_DONE, DL_EXPIRED, DL_FAILED, DL_PENDING
 from sora2.providers.base import ModelCapabilities, Provider
 from sora2.providers.registry import ProviderRegistry
@@ -145,6 +146,7 @@ class VideoService:
         video.next_check_at = utcnow()
         await self.repo.add(video)
         queue_event(self.session, JobsChanged())
+        queue_event(self.session, LibraryChanged(user_id=video.user_id))
         return video
 
     # --- derived videos ------------------------------------------------------------------------------
@@ -205,6 +207,7 @@ class VideoService:
             raise NotFound("Video not found or not authorized")
         await self.repo.delete(video)
         freed = await asyncio.to_thread(self.storage.delete_video_files, video.id)
+        queue_event(self.session, LibraryChanged(user_id=video.user_id))
         if video.provider_video_id:
             queue_event(self.session, VideoDeleted(provider=video.provider, job_id=video.provider_video_id))
         return freed
@@ -216,6 +219,7 @@ class VideoService:
         video.download_state, video.download_error = DL_PENDING, None
         video.download_attempts, video.next_check_at = 0, utcnow()
         queue_event(self.session, JobsChanged())
+        queue_event(self.session, LibraryChanged(user_id=video.user_id))
         return video
 
     async def check_now(self, user: User, video_id: str) -> Video:

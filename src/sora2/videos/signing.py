@@ -5,14 +5,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from functools import lru_cache
 
 
 class MediaSigner:
     def __init__(self, secret: str, ttl_seconds: int) -> None:
         self._key = hashlib.sha256(b"sora2-media-url:" + secret.encode()).digest()
         self._ttl = max(60, ttl_seconds)
+        # Expiries move in TTL steps, so the same URL is asked for again and again: remember signatures.
+        self._signature = lru_cache(maxsize=65536)(self._compute_signature)  # type: ignore[method-assign]
 
-    def _signature(self, video_id: str, variant: str, expires: int) -> str:
+    def _compute_signature(self, video_id: str, variant: str, expires: int) -> str:
         message = f"{video_id}:{variant}:{expires}".encode()
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()[:32]
 

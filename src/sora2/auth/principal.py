@@ -1,0 +1,61 @@
+"""Who is calling: an immutable snapshot of the user, cached briefly so each request skips a database read."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sora2.models import User
+
+if TYPE_CHECKING:
+    from sora2.auth.tokens import TokenCodec
+
+
+@dataclass(frozen=True)
+class Principal:
+    id: str
+    username: str
+    role: str
+    disabled: bool
+    created_at: datetime | None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @classmethod
+    def of(cls, user: User) -> "Principal":
+        return cls(id=user.id, username=user.username, role=user.role, disabled=user.disabled,
+                   created_at=user.created_at)
+
+
+class PrincipalCache:
+    """Per-instance cache of principals. Every change to a user publishes UserChanged after commit, which evicts
+    the entry at once; the TTL only bounds staleness should an event ever be missed."""
+
+    def __init__(self, ttl_seconds: float = 30.0, max_entries: int = 10_000) -> None:
+        self._ttl = ttl_seconds
+        self._max = max_entries
+        self._entries: dict[str, tuple[float, Principal]] = {}
+
+    def get(self, user_id: str) -> Principal | None:
+        entry = self._entries.get(user_id)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+    def get_for_token(self, token: str, codec: "TokenCodec") -> Principal | None:
+        """The cached, enabled principal a valid token names, or None when the database must be asked."""
+        claims = codec.decode(token)
+        principal = self.get(claims.user_id) if claims else None
+        return principal if principal is not None and not principal.disabled else None
+
+    def put(self, principal: Principal) -> None:
+        if len(self._entries) >= self._max:
+            self._entries.clear()
+        self._entries[principal.id] = (time.monotonic() + self._ttl, principal)
+
+    def evict(self, user_id: str) -> None:
+        self._entries.pop(user_id, None)

@@ -1,0 +1,84 @@
+"""HTTP Range requests (RFC 7233) for the content route: one byte range, or the whole file.
+
+Choices, where the RFC leaves room or where our compatibility issue decides:
+- No header (or an empty one) → None: serve the whole file with 200.
+- Malformed headers (`bytes=abc`, `bytes=100-50`, `bytes=-`, another unit such as `items=0-1`) raise
+  RangeNotSatisfiable → 416. RFC 7233 §3.1 lets a server ignore such a header and send 200 instead, and many
+  do; we answer 416 because the original crashed on exactly these headers and our issue asks for 416 on
+  "unsatisfiable or malformed ones", which also tells a buggy client what went wrong.
+- Syntactically valid but unsatisfiable (first byte at or past the end, `bytes=-0`, any range of an empty
+  file) → RangeNotSatisfiable → 416 with `Content-Range: bytes */<size>`, as §4.4 says.
+- Multiple ranges (`bytes=0-1,5-6`) → only the first satisfiable one is served, as a plain 206 (no
+  multipart/byteranges). §4.1 allows this; media players only ever ask for one range.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sora2.media.errors import RangeNotSatisfiable
+
+MAX_RANGES = 100  # more specs than this is an abuse pattern (RFC 7233 §6.1), not a media player
+_SPEC = re.compile(r"([0-9]*)-([0-9]*)")
+
+
+@dataclass(frozen=True)
+class ByteRange:
+    start: int
+    end: int  # inclusive, as in Content-Range
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start + 1
+
+
+def parse_range(header: str | None, size: int) -> ByteRange | None:
+    """The byte range to serve from a file of `size` bytes, or None for the whole file (200)."""
+    if header is None or not header.strip():
+        return None
+    unit, separator, specs = header.strip().partition("=")
+    if not separator or unit.strip().lower() != "bytes":
+        raise RangeNotSatisfiable(f"Unsupported range unit in {header!r} (only bytes ranges are served)")
+    parsed = [_parse_spec(spec.strip(), header) for spec in specs.split(",") if spec.strip()]
+    if not parsed or len(parsed) > MAX_RANGES:
+        raise RangeNotSatisfiable(f"Malformed range header {header!r}")
+    for first, last in parsed:
+        byte_range = _resolve(first, last, size)
+        if byte_range is not None:
+            return byte_range
+    raise RangeNotSatisfiable(f"Range {header!r} is outside the file ({size} bytes)")
+
+
+def _parse_spec(spec: str, header: str) -> tuple[int | None, int | None]:
+    """`a-b`, `a-` or `-n` as (first, last) with None for the missing side; anything else is malformed."""
+    match = _SPEC.fullmatch(spec)
+    if match is None or not (match[1] or match[2]):
+        raise RangeNotSatisfiable(f"Malformed range header {header!r}")
+    first = int(match[1]) if match[1] else None
+    last = int(match[2]) if match[2] else None
+    if first is not None and last is not None and last < first:
+        raise RangeNotSatisfiable(f"Malformed range header {header!r}: the range ends before it starts")
+    return first, last
+
+
+def _resolve(first: int | None, last: int | None, size: int) -> ByteRange | None:
+    """Clamp one parsed spec to the file; None when it selects no byte."""
+    if first is None:  # suffix: the last `last` bytes, or the whole file if it is shorter
+        assert last is not None
+        if last == 0 or size == 0:
+            return None
+        return ByteRange(max(0, size - last), size - 1)
+    if first >= size:
+        return None
+    return ByteRange(first, size - 1 if last is None else min(last, size - 1))
+
+
+def content_range_header(byte_range: ByteRange, size: int) -> str:
+    """Value of Content-Range for a 206 response, e.g. 'bytes 0-499/1234'."""
+    return f"bytes {byte_range.start}-{byte_range.end}/{size}"
+
+
+def unsatisfied_range_header(size: int) -> str:
+    """Value of Content-Range for a 416 response, e.g. 'bytes */1234'."""
+    return f"bytes */{size}"
