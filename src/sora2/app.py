@@ -97,6 +97,8 @@ async def _start(app: FastAPI, settings: Settings, emulator: tuple[Any, Any] | N
                      signer=MediaSigner(secret, settings.media_url_ttl_seconds), metrics=Metrics(),
                      list_cache=ListCache(settings.media_url_ttl_seconds,
                                           max_entries=settings.list_cache_entries))
+    if emulator is not None:
+        ctx.extras["emulator"], ctx.extras["emulator_app"] = emulator
     app.state.ctx = ctx
     await ensure_initial_admin(ctx)
     bridge_events(sio, ctx)

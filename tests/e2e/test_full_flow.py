@@ -101,8 +101,11 @@ async def _flow(http: httpx.AsyncClient, log: EventLog, data_dir: Path) -> None:
 
 async def test_socket_requires_token_and_isolates_users(live_server, admin_token):
     refused = socketio.AsyncClient(reconnection=False)
-    with pytest.raises(socketio.exceptions.ConnectionError, match="Authentication error"):
+    errors: list[object] = []
+    refused.on("connect_error", errors.append)
+    with pytest.raises(socketio.exceptions.ConnectionError):
         await refused.connect(live_server.url, auth={"token": "forged"}, wait_timeout=5)
+    assert errors == [{"message": "Authentication error"}]
 
     admin_headers = {"Authorization": f"Bearer {admin_token}"}
     httpx.post(f"{live_server.url}/api/admin/users", json={"username": "eve", "password": "eve-password"},

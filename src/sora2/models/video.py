@@ -58,8 +58,9 @@ class Video(TimestampMixin, Base):
     submit_attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     check_errors: Mapped[int] = mapped_column(Integer, default=0)
-    progress_first_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
-    progress_first_value: Mapped[int | None] = mapped_column(Integer, default=None)
+    # The last poll at which progress moved: the completion estimate extrapolates from it.
+    progress_ref_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    progress_ref_value: Mapped[int | None] = mapped_column(Integer, default=None)
     provider_finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     lease_owner: Mapped[str | None] = mapped_column(String(128), default=None)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)

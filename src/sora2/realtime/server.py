@@ -35,7 +35,7 @@ def create_socket_server(cors_origins: list[str], get_ctx: Callable[[], AppConte
         ctx = get_ctx()
         try:
             async with ctx.sessions.begin() as session:
-                user = await AuthService(session, ctx.tokens, ctx.limiter).user_for_token(token)
+                user = await AuthService(session, ctx.tokens, ctx.limiter, ctx.principals).user_for_token(token)
         except AppError:
             raise socketio.exceptions.ConnectionRefusedError(AUTH_ERROR) from None
         await sio.save_session(sid, {"user_id": user.id})
@@ -53,7 +53,7 @@ def create_socket_server(cors_origins: list[str], get_ctx: Callable[[], AppConte
             if video is None or video.user_id != user_id:
                 return  # as in the original: nothing is sent for unknown or foreign videos
             emulated = video.provider in ctx.providers and ctx.providers.get(video.provider).info.emulated
-            record = video_out(video, ctx.signer, emulated).model_dump()
+            record = video_out(video, ctx.signer, emulated)
         await sio.emit("video_update", {"video_id": video_id, "video": record}, to=sid)
 
     return sio

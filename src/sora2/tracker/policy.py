@@ -33,13 +33,20 @@ class PollPolicy:
     @staticmethod
     def estimate_remaining(now: datetime, progress: int, anchor_at: datetime | None,
                            anchor_progress: int | None) -> float | None:
+        """Seconds to 100 % at the rate seen since the reference reading, or None without a rate yet.
+
+        Providers report whole percents, truncated; a reading of p means somewhere in [p, p + 1), so the middle
+        of that interval is used — otherwise early readings underestimate the rate and the final poll comes late.
+        """
         if anchor_at is None or anchor_progress is None or progress <= anchor_progress:
             return None
         elapsed = (now - anchor_at).total_seconds()
         if elapsed <= 0:
             return None
-        rate = (progress - anchor_progress) / elapsed
-        return max(0.0, (100 - progress) / rate)
+        current = progress + 0.5
+        reference = anchor_progress + 0.5 if anchor_progress > 0 else 0.0
+        rate = (current - reference) / elapsed
+        return max(0.0, (100 - current) / rate)
 
     def backoff(self, errors: int, retry_after: float | None, cap: float | None = None) -> float:
         """Exponential backoff with jitter; a provider's Retry-After wins when it asks for longer."""

@@ -56,7 +56,7 @@ class JobSteps:
 
     def _snapshot(self, video: Video) -> dict:
         emulated = video.provider in self.ctx.providers and self.ctx.providers.get(video.provider).info.emulated
-        return video_out(video, self.ctx.signer, emulated).model_dump()
+        return video_out(video, self.ctx.signer, emulated)
 
     def _publish_changes(self, session, video: Video, before: dict) -> None:  # noqa: ANN001
         after = self._snapshot(video)
@@ -202,11 +202,14 @@ class JobSteps:
         now = utcnow()
         video.status = IN_PROGRESS if job.status == "in_progress" or job.progress > 0 else QUEUED
         video.progress = max(video.progress, min(99, job.progress))
-        if job.progress > 0 and video.progress_first_at is None:
-            video.progress_first_at, video.progress_first_value = now, job.progress
         video.expires_at = job.expires_at or video.expires_at
-        self._release(video, self.policy.next_poll(now, job.progress, video.progress_first_at,
-                                                   video.progress_first_value, job.poll_after_seconds))
+        delay = self.policy.next_poll(now, job.progress, video.progress_ref_at, video.progress_ref_value,
+                                      job.poll_after_seconds)
+        # The reference reading moves whenever progress moved, so the rate follows the provider's current pace;
+        # the first reference is the submission itself (0 %).
+        if video.progress_ref_at is None or job.progress > (video.progress_ref_value or 0):
+            video.progress_ref_at, video.progress_ref_value = now, job.progress
+        self._release(video, delay)
 
     async def advance(self, video_id: str) -> None:
         async with self.ctx.sessions.begin() as session:

@@ -1,0 +1,7 @@
+"""The built-in provider emulator: an OpenAI `/v1/videos`-shaped server that renders real H.264 MP4s."""
+
+from sora2.emulator.app import create_emulator_app, create_standalone_app
+from sora2.emulator.config import EmulatorConfig
+from sora2.emulator.service import EmulatorService
+
+__all__ = ["EmulatorConfig", "EmulatorService", "create_emulator_app", "create_standalone_app"]

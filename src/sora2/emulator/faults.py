@@ -1,0 +1,124 @@
+"""Fault knobs (set through `POST /_emulator/faults`) and the seeded dice that decide when they fire."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from sora2.emulator.errors import EmulatorError
+
+OPERATIONS = ("create", "retrieve", "list", "delete", "content", "remix")
+ERROR_KINDS = ("429", "500", "timeout", "reset")
+# Timeouts and resets are slow or noisy, so only the quick kinds fire unless a test asks for the others.
+DEFAULT_ERROR_KINDS = ("429", "500")
+
+
+@dataclass
+class FaultSettings:
+    error_rate: float = 0.0  # share of /v1 calls that fail before doing anything
+    error_kinds: list[str] = field(default_factory=lambda: list(DEFAULT_ERROR_KINDS))
+    operations: list[str] = field(default_factory=lambda: list(OPERATIONS))
+    fail_rate: float = 0.0  # share of NEW jobs that end failed (moderation_blocked)
+    expire_after_seconds: float | None = None  # overrides the configured expiry, for every job
+    job_seconds: float | None = None  # overrides the configured job time, for new jobs
+    timeout_seconds: float = 30.0  # how long a "timeout" fault stalls before answering
+    retry_after_seconds: float = 1.0  # what a "429" fault asks the client to wait
+    seed: int | None = None
+
+
+def _share(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise EmulatorError(400, f"Invalid '{name}': expected a number between 0 and 1.", param=name)
+    return float(value)
+
+
+def _seconds(name: str, value: Any, optional: bool) -> float | None:
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise EmulatorError(400, f"Invalid '{name}': expected a non-negative number.", param=name)
+    return float(value)
+
+
+def _subset(name: str, value: Any, allowed: tuple[str, ...]) -> list[str]:
+    if not isinstance(value, list) or not value:
+        raise EmulatorError(400, f"Invalid '{name}': expected a non-empty array.", param=name)
+    chosen = [str(item) for item in value]
+    unknown = [item for item in chosen if item not in allowed]
+    if unknown:
+        raise EmulatorError(400, f"Invalid '{name}': unknown {unknown}; allowed {list(allowed)}.", param=name)
+    return chosen
+
+
+def _seed(value: Any) -> int | None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise EmulatorError(400, "Invalid 'seed': expected an integer or null.", param="seed")
+    return value
+
+
+def _checked(name: str, value: Any) -> Any:
+    if name in ("error_rate", "fail_rate"):
+        return _share(name, value)
+    if name in ("expire_after_seconds", "job_seconds"):
+        checked = _seconds(name, value, optional=True)
+        if name == "job_seconds" and checked == 0:
+            raise EmulatorError(400, "Invalid 'job_seconds': expected a positive number.", param=name)
+        return checked
+    if name in ("timeout_seconds", "retry_after_seconds"):
+        return _seconds(name, value, optional=False)
+    if name == "error_kinds":
+        return _subset(name, value, ERROR_KINDS)
+    if name == "operations":
+        return _subset(name, value, OPERATIONS)
+    return _seed(value)
+
+
+class FaultInjector:
+    """Holds the knobs, draws from seeded RNGs, and counts what it injected."""
+
+    def __init__(self) -> None:
+        self.settings = FaultSettings()
+        self.injected: dict[str, int] = {kind: 0 for kind in ERROR_KINDS}
+        self._reseed(None)
+
+    def _reseed(self, seed: int | None) -> None:
+        # Two streams, so whether a new job fails does not depend on how many requests drew a fault before it.
+        self._request_rng = random.Random(seed)
+        self._job_rng = random.Random(None if seed is None else seed + 1)
+
+    def update(self, patch: Any) -> None:
+        """Applies the given knobs (all checked first, so a bad patch changes nothing)."""
+        if not isinstance(patch, dict):
+            raise EmulatorError(400, "Expected a JSON object of fault knobs.")
+        known = {f.name for f in fields(FaultSettings)}
+        unknown = sorted(set(patch) - known)
+        if unknown:
+            raise EmulatorError(400, f"Unknown fault knobs {unknown}; known: {sorted(known)}.")
+        checked = {name: _checked(name, value) for name, value in patch.items()}
+        for name, value in checked.items():
+            setattr(self.settings, name, value)
+        if "seed" in checked:
+            self._reseed(self.settings.seed)
+
+    def reset(self) -> None:
+        self.settings = FaultSettings()
+        self._reseed(None)
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self.settings)
+
+    def draw_request_fault(self, operation: str) -> str | None:
+        """The fault kind to inject into this call, or None to serve it normally."""
+        knobs = self.settings
+        if knobs.error_rate <= 0 or operation not in knobs.operations:
+            return None
+        if self._request_rng.random() >= knobs.error_rate:
+            return None
+        kind = self._request_rng.choice(knobs.error_kinds)
+        self.injected[kind] += 1
+        return kind
+
+    def draw_job_failure(self) -> bool:
+        rate = self.settings.fail_rate
+        return rate > 0 and self._job_rng.random() < rate
