@@ -5,9 +5,9 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 3000
 UI_DIST := src/sora2/web/dist/index.html
-UI_SOURCES := $(shell find frontend/src frontend/index.html frontend/package.json frontend/vite.config.ts -type f 2>/dev/null)
+UI_SOURCES := $(shell find frontend/src frontend/public frontend/index.html frontend/package.json frontend/vite.config.ts frontend/tsconfig*.json -type f 2>/dev/null)
 
-.PHONY: run test install install-test ui test-python test-frontend test-browser chromium bench openapi clean
+.PHONY: run test install install-test ui test-python test-frontend test-browser chromium bench size openapi clean
 
 run: install ui ## install what is missing, build the UI, migrate, serve on http://$(HOST):$(PORT)
 	$(BIN)/sora2 db upgrade
@@ -15,7 +15,7 @@ run: install ui ## install what is missing, build the UI, migrate, serve on http
 
 test: install-test ui chromium ## every test: Python (API, e2e, browser) and Vitest
 	$(BIN)/python -m pytest
-	@if [ -f frontend/package.json ]; then cd frontend && npm run test --silent; fi
+	@if [ -f frontend/package.json ]; then $(MAKE) --no-print-directory test-frontend; fi
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,14 +60,18 @@ test-python: install-test
 test-browser: install-test ui chromium
 	$(BIN)/python -m pytest -m browser
 
-test-frontend:
+test-frontend: frontend/node_modules/.package-lock.json
 	cd frontend && npm run test --silent
+
+size: ui ## gzip size of the first route's JS + CSS
+	cd frontend && npm run size
 
 bench: install-test
 	$(BIN)/python -m bench.run_all
 
-openapi: install
+openapi: install ## regenerate the OpenAPI document and the web UI's types from it
 	$(BIN)/sora2 openapi --out frontend/openapi.json
+	cd frontend && npm run gen:api
 
 clean:
 	rm -rf $(VENV) frontend/node_modules src/sora2/web/dist .pytest_cache

@@ -77,7 +77,8 @@ async def run_fixed_poller(http: httpx.AsyncClient, ctx, count: int) -> tuple[di
     """The original's strategy: poll every 5 s from creation; on completion download video and thumbnail."""
     from sora2.providers.registry import build_emulator_provider
 
-    provider = build_emulator_provider(ctx.settings, ctx.extras["emulator_app"])
+    emulator = ctx.extras["emulator"]
+    provider = build_emulator_provider(ctx.settings, ctx.extras["emulator_app"], emulator.config.api_key)
     counter = count_requests(provider)
 
     async def one(i: int) -> float:
@@ -131,11 +132,15 @@ async def measure(count: int, job_seconds: float) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--videos", type=int, default=8)
-    parser.add_argument("--job-seconds", type=float, default=120.0)
+    parser.add_argument("--videos", type=int, default=6)
+    # Not multiples of the fixed poller's 5 s, which would flatter it (it would poll right at completion).
+    parser.add_argument("--job-seconds", type=str, default="33,63,123",
+                        help="comma-separated emulator job lengths, one run each")
     args = parser.parse_args()
-    for line in asyncio.run(measure(args.videos, args.job_seconds)):
-        print(line)
+    for seconds in (float(s) for s in args.job_seconds.split(",")):
+        for line in asyncio.run(measure(args.videos, seconds)):
+            print(line)
+        print()
 
 
 if __name__ == "__main__":

@@ -75,3 +75,9 @@ async def make_user(client: httpx.AsyncClient, admin_headers: dict[str, str], us
 @pytest.fixture
 async def user_headers(client: httpx.AsyncClient, admin_headers: dict[str, str]) -> dict[str, str]:
     return await make_user(client, admin_headers, "alice")
+
+
+@pytest.fixture
+def emulator_headers(ctx) -> dict[str, str]:  # noqa: ANN001
+    """The mounted emulator's control routes take only its generated key."""
+    return {"Authorization": f"Bearer {ctx.extras['emulator'].config.api_key}"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -15,7 +16,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from sora2 import health, web
 from sora2.auth.ratelimit import LoginLimiter
 from sora2.auth.router import router as auth_router
-from sora2.auth.tokens import TokenCodec, load_or_create_secret
+from sora2.auth.tokens import TokenCodec, load_or_create_secret, write_private_file
 from sora2.bootstrap import announce_startup, ensure_initial_admin
 from sora2.config import Settings, get_settings
 from sora2.context import AppContext
@@ -53,8 +54,19 @@ def _providers(settings: Settings, emulator: tuple[Any, Any] | None) -> Provider
     if settings.openai_configured:
         providers.append(build_openai_provider(settings))
     if emulator is not None:
-        providers.append(build_emulator_provider(settings, emulator[1]))
+        providers.append(build_emulator_provider(settings, emulator[1], emulator[0].config.api_key))
     return ProviderRegistry(providers)
+
+
+def _emulator_key(settings: Settings) -> str:
+    """The mounted emulator answers on the public port: it takes only this key (data/emulator/api-key, mode 600),
+    or anyone could read every user's prompts there or flip its fault knobs."""
+    path = settings.emulator_dir / "api-key"
+    if path.exists():
+        return path.read_text().strip()
+    key = "emu-" + secrets.token_urlsafe(24)
+    write_private_file(path, key + "\n")
+    return key
 
 
 def _delete_remote_jobs(ctx: AppContext):  # noqa: ANN202
@@ -89,6 +101,7 @@ async def _start(app: FastAPI, settings: Settings, emulator: tuple[Any, Any] | N
     storage = MediaStorage(settings.media_dir)
     storage.ensure_dirs()
     if emulator is not None:
+        emulator[0].config.api_key = _emulator_key(settings)
         await emulator[0].start()
     ctx = AppContext(settings=settings, engine=engine, sessions=sessions, bus=bus,
                      tokens=TokenCodec(secret, settings.jwt_expires_seconds),

@@ -48,7 +48,9 @@ def serve(host: Annotated[str | None, typer.Option(help="Interface to bind")] = 
 def emulator(port: Annotated[int, typer.Option(help="Port to listen on")] = 8090,
              host: Annotated[str, typer.Option()] = "127.0.0.1",
              data_dir: Annotated[Path | None, typer.Option(help="Where jobs and media persist")] = None,
-             job_seconds: Annotated[float | None, typer.Option(help="Seconds per job")] = None) -> None:
+             job_seconds: Annotated[float | None, typer.Option(help="Seconds per job")] = None,
+             api_key: Annotated[str | None, typer.Option(help="Require this bearer key (default: any)")] = None,
+             render_workers: Annotated[int, typer.Option(help="Parallel render threads")] = 1) -> None:
     """Run the provider emulator alone (OpenAI /v1/videos shape at http://HOST:PORT/v1)."""
     import uvicorn
 
@@ -58,7 +60,7 @@ def emulator(port: Annotated[int, typer.Option(help="Port to listen on")] = 8090
     _configure_logging(settings.log_level)
     config = EmulatorConfig(data_dir=data_dir or settings.emulator_dir,
                             job_seconds=job_seconds if job_seconds is not None else settings.emulator_job_seconds,
-                            fps=settings.emulator_fps)
+                            fps=settings.emulator_fps, api_key=api_key, render_workers=render_workers)
     typer.echo(f"Emulator on http://{host}:{port}/v1 — point the server at it with "
                f"SORA2_OPENAI_BASE_URL=http://{host}:{port}/v1 SORA2_OPENAI_API_KEY=anything")
     uvicorn.run(create_standalone_app(config), host=host, port=port, access_log=False, log_config=None)

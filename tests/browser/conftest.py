@@ -55,7 +55,6 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         "SORA2_EMULATOR_JOB_SECONDS": "3",
         "SORA2_EMULATOR_FPS": "12",
         "SORA2_POLL_MIN_SECONDS": "0.2",
-        "SORA2_CORS_ORIGINS": f'["{server.url}"]',
     })
     server.start()
     yield server

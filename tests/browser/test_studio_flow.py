@@ -60,14 +60,14 @@ def watch_progress(page, video_id: str, timeout: float = 40) -> list[int]:  # no
     deadline = time.monotonic() + timeout
     target = card(page, video_id)
     while time.monotonic() < deadline:
-        status = target.get_attribute("data-status")
+        # One atomic read: the bar disappears the moment the card completes.
+        status, value = target.evaluate(
+            "el => [el.dataset.status, el.querySelector('[data-testid=progress]')?.dataset.progress ?? null]")
         if status == "completed":
             return seen
         assert status != "failed", target.inner_text()
-        bar = target.get_by_test_id("progress")
-        if bar.count():
-            value = bar.get_attribute("data-progress")
-            if value is not None and (not seen or seen[-1] != int(value)):
+        if value is not None:
+            if not seen or seen[-1] != int(value):
                 seen.append(int(value))
                 if len(seen) == 2:
                     shot(page, "library-progress")

@@ -46,16 +46,18 @@ def test_sigkill_during_queue_generation_and_download(tmp_path):
         server.kill()
         server.start()
         # 2: make downloads hang, then crash in the middle of one.
-        httpx.post(f"{server.url}/emulator/_emulator/faults", timeout=10, json={
-            "error_rate": 1.0, "error_kinds": ["timeout"], "operations": ["content"], "timeout_seconds": 60})
+        httpx.post(f"{server.url}/emulator/_emulator/faults", timeout=10, headers=server.emulator_headers(), json={
+            "error_rate": 1.0, "error_kinds": ["timeout"], "operations": ["content"], "timeout_seconds": 60}).raise_for_status()
         media = server.data_dir / "media"
         _wait(lambda: bool(_partials(media)), 30, "a download in progress")
         server.kill()
         server.start()
-        httpx.post(f"{server.url}/emulator/_emulator/faults", json={"error_rate": 0.0}, timeout=10)
+        httpx.post(f"{server.url}/emulator/_emulator/faults", json={"error_rate": 0.0}, timeout=10,
+                   headers=server.emulator_headers()).raise_for_status()
         _wait(lambda: all(v["status"] == "completed" and v["download_state"] == "done"
                           for v in _videos(server, headers)), 90, "every video to complete")
-        stats = httpx.get(f"{server.url}/emulator/_emulator/stats", timeout=10).json()
+        stats = httpx.get(f"{server.url}/emulator/_emulator/stats", timeout=10,
+                          headers=server.emulator_headers()).raise_for_status().json()
         assert stats["jobs_created"] == VIDEOS, stats
         assert _partials(media) == []
         assert len(list((media / "videos").glob("*.mp4"))) == VIDEOS

@@ -85,7 +85,7 @@ async def test_unsupported_content_type_is_415(client, user_headers):
     assert response.status_code == 415
 
 
-async def test_idempotency_key_returns_the_same_video_and_one_provider_job(client, user_headers):
+async def test_idempotency_key_returns_the_same_video_and_one_provider_job(client, user_headers, emulator_headers):
     headers = {**user_headers, "Idempotency-Key": "submit-1"}
     first = (await client.post("/api/videos", json={"prompt": "once", "seconds": "4"}, headers=headers)).json()
     second = (await client.post("/api/videos", json={"prompt": "once", "seconds": "4"}, headers=headers)).json()
@@ -93,7 +93,7 @@ async def test_idempotency_key_returns_the_same_video_and_one_provider_job(clien
     await wait_for_video(client, user_headers, first["id"])
     listed = (await client.get("/api/videos", headers=user_headers)).json()
     assert listed["total"] == 1
-    stats = (await client.get("/emulator/_emulator/stats")).json()
+    stats = (await client.get("/emulator/_emulator/stats", headers=emulator_headers)).json()
     assert stats["jobs_created"] == 1
 
 
@@ -101,3 +101,12 @@ async def test_server_keeps_serving_after_bad_input(client, user_headers):
     await client.post("/api/videos", content=b"{{{", headers={**user_headers, "content-type": "application/json"})
     await client.get("/api/videos/x/content", headers={**user_headers, "Range": "bytes=abc"})
     assert (await client.get("/healthz")).status_code == 200
+
+
+async def test_mounted_emulator_refuses_callers_without_its_key(client, user_headers):
+    await create_video(client, user_headers, prompt="a private prompt")
+    for path in ("/emulator/v1/videos", "/emulator/_emulator/stats"):
+        for headers in ({}, user_headers, {"Authorization": "Bearer guess"}):
+            response = await client.get(path, headers=headers)
+            assert response.status_code == 401, (path, response.text)
+            assert "a private prompt" not in response.text

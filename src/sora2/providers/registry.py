@@ -78,9 +78,9 @@ def build_openai_provider(settings: Settings) -> OpenAICompatProvider:
     return OpenAICompatProvider(info, client, timeout=settings.openai_timeout_seconds)
 
 
-def build_emulator_provider(settings: Settings, emulator_asgi_app) -> OpenAICompatProvider:  # noqa: ANN001
+def build_emulator_provider(settings: Settings, emulator_asgi_app, api_key: str) -> OpenAICompatProvider:  # noqa: ANN001
     """The in-process emulator, reached through an ASGI transport: no socket, no port to know."""
     transport = httpx.ASGITransport(app=emulator_asgi_app)
     client = httpx.AsyncClient(transport=transport, base_url="http://emulator.internal/v1/",
-                               headers={"Authorization": "Bearer emulator"})
+                               headers={"Authorization": f"Bearer {api_key}"})
     return OpenAICompatProvider(emulator_info(settings), client, timeout=settings.emulator_timeout_seconds)

@@ -22,8 +22,26 @@ def user_room(user_id: str) -> str:
     return f"user_{user_id}"
 
 
+def origin_checker(cors_origins: list[str]) -> Callable[[str | None, dict], bool]:
+    """Same-origin pages (the SPA this server serves, also behind a proxy) plus the configured origins."""
+    allowed = set(cors_origins)
+
+    def check(origin: str | None, environ: dict) -> bool:
+        if origin is None or origin in allowed:
+            return True
+        scheme = environ.get("wsgi.url_scheme", "http")
+        hosts = {environ.get("HTTP_HOST", "")}
+        forwarded_host = environ.get("HTTP_X_FORWARDED_HOST")
+        if forwarded_host:
+            hosts.add(forwarded_host.split(",")[0].strip())
+        schemes = {scheme, environ.get("HTTP_X_FORWARDED_PROTO", scheme).split(",")[0].strip()}
+        return origin in {f"{s}://{h}" for s in schemes for h in hosts if h}
+
+    return check
+
+
 def create_socket_server(cors_origins: list[str], get_ctx: Callable[[], AppContext]) -> socketio.AsyncServer:
-    sio = socketio.AsyncServer(async_mode="asgi", cors_allowed_origins=cors_origins, logger=False,
+    sio = socketio.AsyncServer(async_mode="asgi", cors_allowed_origins=origin_checker(cors_origins), logger=False,
                                engineio_logger=False)
 
     @sio.event

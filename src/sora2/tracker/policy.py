@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 # Poll this much after the predicted completion, so the last poll usually finds the job done.
-COMPLETION_MARGIN = 0.15
+COMPLETION_MARGIN = 0.05
 NO_ESTIMATE_DELAY = 2.0
 
 

@@ -188,8 +188,12 @@ def _media_path(ctx, video: Video, variant: str):  # noqa: ANN001, ANN202
     return folder / name
 
 
-@router.api_route("/videos/{video_id}/content", methods=["GET", "HEAD"], response_class=Response,
-                  responses={200: {"content": {"video/mp4": {}, "image/webp": {}, "image/jpeg": {}}}})
+MEDIA_RESPONSES = {200: {"content": {"video/mp4": {}, "image/webp": {}, "image/jpeg": {}}},
+                   206: {"description": "Partial content (Range)"}, 416: {"description": "Range not satisfiable"}}
+
+
+@router.head("/videos/{video_id}/content", include_in_schema=False)
+@router.get("/videos/{video_id}/content", response_class=Response, responses=MEDIA_RESPONSES)
 async def content(video_id: str, request: Request, user: MediaUser, ctx: CtxDep, session: SessionDep,
                   variant: str = "video", download: bool = False) -> Response:
     """Stream a video's MP4, thumbnail or sprite sheet with ranges (Bearer header, or ?token= for old clients)."""
@@ -202,8 +206,8 @@ async def content(video_id: str, request: Request, user: MediaUser, ctx: CtxDep,
                          download_name=f"{video.id}.mp4" if download and variant == "video" else None)
 
 
-@router.api_route("/media/{video_id}/{variant}", methods=["GET", "HEAD"], response_class=Response,
-                  responses={200: {"content": {"video/mp4": {}, "image/webp": {}, "image/jpeg": {}}}})
+@router.head("/media/{video_id}/{variant}", include_in_schema=False)
+@router.get("/media/{video_id}/{variant}", response_class=Response, responses=MEDIA_RESPONSES)
 async def signed_media(video_id: str, variant: Variant, request: Request, ctx: CtxDep, session: SessionDep,
                        exp: str | None = None, sig: str | None = None, download: bool = False) -> Response:
     """Media through a short-lived signed URL (from a video record's `media`); no token needed."""

@@ -1,0 +1,137 @@
+// Every place that shows a video (library card, player) offers the same actions; one owner runs them, with the
+// confirmation and prompt dialogs they need.
+import { type InjectionKey, inject, provide, reactive } from 'vue'
+import { useRouter } from 'vue-router'
+import { type VideoOut, newIdempotencyKey } from '@/api'
+import { downloadUrl, isFresh } from '@/lib/media'
+import { useNotifyStore } from '@/stores/notify'
+import { useVideosStore } from '@/stores/videos'
+
+export type VideoAction = 'play' | 'download' | 'remix' | 'continue' | 'retry' | 'check' | 'delete'
+export type DeriveMode = 'remix' | 'continue'
+
+export interface VideoActions {
+  state: {
+    derive: { mode: DeriveMode; video: VideoOut } | null
+    deleting: VideoOut | null
+    busy: boolean
+    /** Why the last remix/continue failed, shown in its dialog. */
+    error: string | null
+  }
+  run: (action: VideoAction, video: VideoOut) => Promise<void>
+  confirmDelete: () => Promise<void>
+  submitDerive: (body: { prompt: string; model?: string; seconds?: string }, key: string) => Promise<void>
+  close: () => void
+}
+
+const KEY: InjectionKey<VideoActions> = Symbol('videoActions')
+
+export function useVideoActions(): VideoActions {
+  const actions = inject(KEY)
+  if (!actions) throw new Error('useVideoActions() needs provideVideoActions() in a parent')
+  return actions
+}
+
+export function provideVideoActions(): VideoActions {
+  const router = useRouter()
+  const videos = useVideosStore()
+  const notify = useNotifyStore()
+  const state = reactive<VideoActions['state']>({ derive: null, deleting: null, busy: false, error: null })
+
+  async function withFreshMedia(video: VideoOut): Promise<VideoOut> {
+    return isFresh(video.media?.video) ? video : videos.refresh(video.id)
+  }
+
+  async function download(video: VideoOut): Promise<void> {
+    const fresh = await withFreshMedia(video)
+    if (!fresh.media?.video) {
+      notify.error('This video has no downloaded file yet.')
+      return
+    }
+    const link = document.createElement('a')
+    link.href = downloadUrl(fresh.media.video)
+    link.download = `${video.id}.mp4`
+    document.body.appendChild(link)
+    link.click()
+    link.remove()
+  }
+
+  async function attempt(task: () => Promise<unknown>, success?: string): Promise<void> {
+    try {
+      await task()
+      if (success) notify.success(success)
+    } catch (err) {
+      notify.error((err as Error).message)
+    }
+  }
+
+  async function run(action: VideoAction, video: VideoOut): Promise<void> {
+    switch (action) {
+      case 'play':
+        await router.push({ name: 'video', params: { id: video.id } })
+        return
+      case 'download':
+        return attempt(() => download(video))
+      case 'remix':
+      case 'continue':
+        state.error = null
+        state.derive = { mode: action, video }
+        return
+      case 'retry':
+        return attempt(() => videos.retryDownload(video.id), 'Downloading the video again.')
+      case 'check':
+        return attempt(() => videos.checkStatus(video.id), 'Asked the provider for news.')
+      case 'delete':
+        state.deleting = video
+    }
+  }
+
+  async function confirmDelete(): Promise<void> {
+    const video = state.deleting
+    if (!video || state.busy) return
+    state.busy = true
+    try {
+      await videos.remove(video.id)
+      notify.success('Video deleted and its files removed.')
+      const current = router.currentRoute.value
+      if (current.name === 'video' && current.params.id === video.id) await router.replace({ name: 'library' })
+    } catch (err) {
+      notify.error((err as Error).message)
+    } finally {
+      state.busy = false
+      state.deleting = null
+    }
+  }
+
+  async function submitDerive(body: { prompt: string; model?: string; seconds?: string }, key: string) {
+    const derive = state.derive
+    if (!derive || state.busy) return
+    state.busy = true
+    state.error = null
+    try {
+      const made =
+        derive.mode === 'remix'
+          ? await videos.remix(derive.video.id, body.prompt, key)
+          : await videos.continueFrom(derive.video.id, body, key)
+      state.derive = null
+      notify.success(derive.mode === 'remix' ? 'Remix started.' : 'Continuation started.')
+      await router.push({ name: 'library', hash: `#video-${made.id}` })
+    } catch (err) {
+      state.error = (err as Error).message
+    } finally {
+      state.busy = false
+    }
+  }
+
+  function close(): void {
+    if (state.busy) return
+    state.derive = null
+    state.deleting = null
+  }
+
+  const actions: VideoActions = { state, run, confirmDelete, submitDerive, close }
+  provide(KEY, actions)
+  return actions
+}
+
+export { newIdempotencyKey }

@@ -1,0 +1,63 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import { api, type UserOut } from '@/api'
+
+const TOKEN_KEY = 'sora2.token'
+const USER_KEY = 'sora2.user'
+
+function readUser(): UserOut | null {
+  try {
+    return JSON.parse(localStorage.getItem(USER_KEY) ?? 'null') as UserOut | null
+  } catch {
+    return null
+  }
+}
+
+export type SignOutReason = 'user' | 'expired'
+
+export const useAuthStore = defineStore('auth', () => {
+  const token = ref<string | null>(localStorage.getItem(TOKEN_KEY))
+  const user = ref<UserOut | null>(token.value ? readUser() : null)
+  /** Set when the server refused our token, so the sign-in page can say why the user is there. */
+  const sessionExpired = ref(false)
+
+  const isAuthenticated = computed(() => Boolean(token.value))
+  const isAdmin = computed(() => user.value?.role === 'admin')
+
+  function setSession(nextToken: string, nextUser: UserOut): void {
+    token.value = nextToken
+    user.value = nextUser
+    sessionExpired.value = false
+    localStorage.setItem(TOKEN_KEY, nextToken)
+    localStorage.setItem(USER_KEY, JSON.stringify(nextUser))
+  }
+
+  async function login(username: string, password: string): Promise<void> {
+    const result = await api.login(username.trim(), password)
+    setSession(result.token, result.user)
+  }
+
+  function logout(reason: SignOutReason = 'user'): void {
+    const hadSession = Boolean(token.value)
+    token.value = null
+    user.value = null
+    localStorage.removeItem(TOKEN_KEY)
+    localStorage.removeItem(USER_KEY)
+    sessionExpired.value = reason === 'expired' && hadSession
+  }
+
+  /** Confirms the stored token still works and refreshes the role (a 401 ends the session via the http layer). */
+  async function refreshUser(): Promise<void> {
+    if (!token.value) return
+    const result = await api.me()
+    user.value = result.user
+    localStorage.setItem(USER_KEY, JSON.stringify(result.user))
+  }
+
+  async function changePassword(currentPassword: string, newPassword: string): Promise<string> {
+    const result = await api.changePassword(currentPassword, newPassword)
+    return result.message ?? 'Password changed.'
+  }
+
+  return { token, user, sessionExpired, isAuthenticated, isAdmin, login, logout, refreshUser, changePassword }
+})

@@ -1,0 +1,200 @@
+import { defineStore } from 'pinia'
+import { computed, reactive, ref } from 'vue'
+import { api, type ContinueBody, type CostStats, type Lineage, type VideoOut } from '@/api'
+import { type CreateDraft, draftToForm } from '@/lib/capabilities'
+
+export const PAGE_SIZE = 24
+const FINAL = new Set(['completed', 'failed'])
+/** Fields whose change means the record's media URLs or sprite may have changed: fetch the full record. */
+const MEDIA_FIELDS = ['download_state', 'thumbnail_path', 'file_path', 'sprite', 'completed_at']
+
+/** A Socket.IO `video_update`: either changed fields, or the whole record (reply to request_video_status). */
+export interface VideoEvent {
+  video_id: string
+  updates?: Partial<VideoOut>
+  video?: VideoOut
+}
+
+export interface EventOutcome {
+  /** false: the video is not in the list (yet); ask the server for the whole record. */
+  known: boolean
+  /** The record, when this event moved it from running to completed or failed. */
+  finished?: VideoOut
+  /** Media changed: the record's signed URLs must be fetched again. */
+  needsRefresh?: boolean
+}
+
+export interface LibraryFilters {
+  status: string | null
+  model: string | null
+  q: string
+}
+
+export const useVideosStore = defineStore('videos', () => {
+  const items = ref<VideoOut[]>([])
+  const total = ref(0)
+  const filters = reactive<LibraryFilters>({ status: null, model: null, q: '' })
+  const loading = ref(false)
+  const loadingMore = ref(false)
+  const loaded = ref(false)
+  const error = ref<string | null>(null)
+  const stats = ref<CostStats | null>(null)
+  // Answers for an older filter are dropped: typing in the search box fires several loads.
+  let generation = 0
+
+  const hasMore = computed(() => items.value.length < total.value)
+  const activeCount = computed(() => items.value.filter((v) => !FINAL.has(v.status)).length)
+
+  function query() {
+    return { status: filters.status ?? undefined, model: filters.model ?? undefined, q: filters.q.trim() || undefined }
+  }
+
+  async function load(): Promise<void> {
+    const mine = ++generation
+    loading.value = true
+    try {
+      const page = await api.listVideos({ limit: PAGE_SIZE, offset: 0, ...query() })
+      if (mine !== generation) return
+      items.value = page.videos
+      total.value = page.total
+      error.value = null
+      loaded.value = true
+    } catch (err) {
+      if (mine === generation) error.value = (err as Error).message
+    } finally {
+      if (mine === generation) loading.value = false
+    }
+  }
+
+  async function loadMore(): Promise<void> {
+    if (loading.value || loadingMore.value || !hasMore.value) return
+    const mine = generation
+    loadingMore.value = true
+    try {
+      const page = await api.listVideos({ limit: PAGE_SIZE, offset: items.value.length, ...query() })
+      if (mine !== generation) return
+      const seen = new Set(items.value.map((v) => v.id))
+      items.value = [...items.value, ...page.videos.filter((v) => !seen.has(v.id))]
+      total.value = page.total
+    } catch (err) {
+      error.value = (err as Error).message
+    } finally {
+      loadingMore.value = false
+    }
+  }
+
+  function get(id: string): VideoOut | undefined {
+    return items.value.find((v) => v.id === id)
+  }
+
+  function matchesFilters(video: VideoOut): boolean {
+    if (filters.status && video.status !== filters.status) return false
+    if (filters.model && video.model !== filters.model) return false
+    const q = filters.q.trim().toLowerCase()
+    return !q || video.prompt.toLowerCase().includes(q)
+  }
+
+  /** Replace a known record, or insert a new one in newest-first order when it matches the filters. */
+  function upsert(video: VideoOut): void {
+    const index = items.value.findIndex((v) => v.id === video.id)
+    if (index >= 0) {
+      items.value[index] = video
+      return
+    }
+    if (!matchesFilters(video)) return
+    const at = items.value.findIndex((v) => v.created_at < video.created_at)
+    if (at < 0) items.value.push(video)
+    else items.value.splice(at, 0, video)
+    total.value += 1
+  }
+
+  function forget(id: string): void {
+    const before = items.value.length
+    items.value = items.value.filter((v) => v.id !== id)
+    if (items.value.length < before) total.value = Math.max(0, total.value - 1)
+  }
+
+  function applyEvent(event: VideoEvent): EventOutcome {
+    const current = get(event.video_id)
+    const before = current?.status
+    if (event.video) {
+      upsert(event.video)
+      const after = get(event.video_id) ?? event.video
+      const finished = before !== undefined && !FINAL.has(before) && FINAL.has(after.status)
+      return { known: true, finished: finished ? after : undefined }
+    }
+    if (!current) return { known: false }
+    const updates = event.updates ?? {}
+    Object.assign(current, updates)
+    const finished = before !== current.status && FINAL.has(current.status) && !FINAL.has(before ?? '')
+    const needsRefresh = MEDIA_FIELDS.some((key) => key in updates) || (finished && current.status === 'completed')
+    return { known: true, finished: finished ? current : undefined, needsRefresh }
+  }
+
+  async function refresh(id: string): Promise<VideoOut> {
+    const video = await api.getVideo(id)
+    upsert(video)
+    return video
+  }
+
+  async function create(draft: CreateDraft, idempotencyKey: string): Promise<VideoOut> {
+    const video = await api.createVideo(draftToForm(draft), idempotencyKey)
+    upsert(video)
+    return video
+  }
+
+  async function remix(id: string, prompt: string, idempotencyKey: string): Promise<VideoOut> {
+    const video = await api.remix(id, prompt.trim(), idempotencyKey)
+    upsert(video)
+    return video
+  }
+
+  async function continueFrom(id: string, body: ContinueBody, idempotencyKey: string): Promise<VideoOut> {
+    const video = await api.continueVideo(id, { ...body, prompt: body.prompt.trim() }, idempotencyKey)
+    upsert(video)
+    return video
+  }
+
+  async function remove(id: string): Promise<void> {
+    await api.deleteVideo(id)
+    forget(id)
+  }
+
+  async function retryDownload(id: string): Promise<VideoOut> {
+    const video = await api.retryDownload(id)
+    upsert(video)
+    return video
+  }
+
+  async function checkStatus(id: string): Promise<void> {
+    const result = await api.checkStatus(id)
+    if (result.video) upsert(result.video)
+  }
+
+  function lineage(id: string): Promise<Lineage> {
+    return api.lineage(id)
+  }
+
+  async function loadStats(): Promise<void> {
+    try {
+      stats.value = await api.costStats()
+    } catch {
+      /* the cost card is a nicety; the library works without it */
+    }
+  }
+
+  function reset(): void {
+    generation += 1
+    items.value = []
+    total.value = 0
+    loaded.value = false
+    stats.value = null
+    Object.assign(filters, { status: null, model: null, q: '' })
+  }
+
+  return {
+    items, total, filters, loading, loadingMore, loaded, error, stats, hasMore, activeCount,
+    load, loadMore, get, upsert, applyEvent, refresh, create, remix, continueFrom, remove, retryDownload,
+    checkStatus, lineage, loadStats, reset,
+  }
+})
