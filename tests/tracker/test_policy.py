@@ -13,17 +13,30 @@ def test_without_progress_it_follows_the_provider_hint():
     assert policy.next_poll(T0, 0, None, None, hint=None) == 2.0
 
 
-def test_progress_rate_predicts_completion_and_skips_polls():
-    policy = PollPolicy(0.5, 30)
-    # 10 % → 40 % in 6 s (each read as the middle of its whole percent): 5 %/s, 59.5 % left takes 11.9 s.
-    delay = policy.next_poll(T0 + timedelta(seconds=6), 40, T0, 10, hint=1.0)
-    assert 11.9 <= delay <= 12.5
+def test_precise_estimate_polls_just_after_predicted_completion():
+    policy = PollPolicy(0.5, 120)
+    # 10 % → 90 % in 80 s: 1 %/s; 9.5 % left (reading 90 means 90–91 %) → 9.5 s, uncertain by 9.5/80 s.
+    delay = policy.next_poll(T0 + timedelta(seconds=80), 90, T0, 10, hint=1.0)
+    assert 9.5 + 0.4 - 0.01 <= delay <= 9.5 + 0.4 + 0.01
+
+
+def test_coarse_estimate_takes_a_refinement_reading_first():
+    policy = PollPolicy(0.5, 120)
+    # 0 → 4 % in 5 s: ~120 s left, but ±30 s from truncation; the next reading comes well before the end.
+    delay = policy.next_poll(T0 + timedelta(seconds=5), 4, T0, 0, hint=5.0)
+    assert 50 <= delay <= 70
+
+
+def test_history_prior_schedules_the_first_poll_near_the_expected_end():
+    policy = PollPolicy(0.5, 120)
+    assert policy.next_poll(T0, 0, None, None, hint=5.0, prior_remaining=60.0) == 54.0
+    assert policy.next_poll(T0, 0, None, None, hint=5.0, prior_remaining=None) == 5.0
 
 
 def test_hint_is_a_floor_and_the_maximum_caps_long_waits():
     policy = PollPolicy(0.5, 30)
     assert policy.next_poll(T0 + timedelta(seconds=1), 90, T0, 80, hint=4.0) == 4.0
-    assert policy.next_poll(T0 + timedelta(seconds=100), 2, T0, 1, hint=None) == 30
+    assert policy.next_poll(T0 + timedelta(seconds=1000), 2, T0, 1, hint=None) == 30
 
 
 def test_backoff_grows_with_jitter_and_respects_retry_after():
@@ -33,3 +46,24 @@ def test_backoff_grows_with_jitter_and_respects_retry_after():
     assert max(policy.backoff(7, None) for _ in range(20)) > max(policy.backoff(1, None) for _ in range(20))
     assert policy.backoff(1, retry_after=7.0) >= 7.0
     assert len({round(policy.backoff(5, None), 6) for _ in range(10)}) > 1  # jittered
+
+
+def test_simulated_linear_jobs_finish_within_a_second_in_few_polls():
+    """Drive the policy against the emulator's progress curve (linear, truncated to whole percents)."""
+    policy = PollPolicy(0.5, 120)
+    for job_seconds in (33.0, 63.0, 123.0, 600.0):
+        t, polls, ref = 0.0, 0, (T0, 0)
+        t += policy.next_poll(T0, 0, ref[0], ref[1], hint=min(5.0, job_seconds / 4))
+        while True:
+            polls += 1
+            if t >= job_seconds:
+                break
+            progress = int(100 * t / job_seconds)
+            now = T0 + timedelta(seconds=t)
+            delay = policy.next_poll(now, progress, ref[0], ref[1], hint=min(5.0, (job_seconds - t) / 4))
+            if progress > ref[1]:
+                ref = (now, progress)
+            t += delay
+        assert t - job_seconds <= 1.0, (job_seconds, t)
+        # Long jobs are bounded by the safety cap (one poll per max_seconds at least), short ones need ≤ 4.
+        assert polls <= max(4, job_seconds / policy.max_seconds + 3), (job_seconds, polls)

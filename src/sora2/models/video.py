@@ -58,6 +58,7 @@ class Video(TimestampMixin, Base):
     submit_attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     check_errors: Mapped[int] = mapped_column(Integer, default=0)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     # The last poll at which progress moved: the completion estimate extrapolates from it.
     progress_ref_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     progress_ref_value: Mapped[int | None] = mapped_column(Integer, default=None)

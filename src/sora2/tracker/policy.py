@@ -1,52 +1,75 @@
-"""When to look again: provider hints, a progress-based completion estimate, and backoff with jitter."""
+"""When to look again: provider hints, a progress-based completion estimate, history, backoff with jitter."""
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+import statistics
+from collections import deque
+from dataclasses import dataclass, field
 from datetime import datetime
 
-# Poll this much after the predicted completion, so the last poll usually finds the job done.
-COMPLETION_MARGIN = 0.05
+# Aim this long after the predicted completion: a poll that comes early costs one more request, one that comes
+# a little late costs only this much latency (the notification budget is 1 s, downloads take ~0.3 s).
+COMPLETION_MARGIN = 0.4
+# Above this much uncertainty in the estimate, take an intermediate reading before the final poll.
+UNCERTAINTY_LIMIT = 0.5
 NO_ESTIMATE_DELAY = 2.0
+HISTORY_SIZE = 20
+
+
+@dataclass(frozen=True)
+class Estimate:
+    remaining: float  # seconds to 100 %, from the middle of the truncated readings
+    uncertainty: float  # how far off `remaining` can be because providers report whole percents
 
 
 @dataclass(frozen=True)
 class PollPolicy:
     min_seconds: float = 0.5
-    max_seconds: float = 30.0
+    max_seconds: float = 120.0
 
     def clamp(self, delay: float) -> float:
         return min(self.max_seconds, max(self.min_seconds, delay))
 
     def next_poll(self, now: datetime, progress: int, anchor_at: datetime | None, anchor_progress: int | None,
-                  hint: float | None) -> float:
-        """Seconds until the next status poll of a running job."""
-        eta = self.estimate_remaining(now, progress, anchor_at, anchor_progress)
-        if eta is None:
-            delay = hint if hint is not None else NO_ESTIMATE_DELAY
+                  hint: float | None, prior_remaining: float | None = None) -> float:
+        """Seconds until the next status poll of a running job.
+
+        The provider's hint is a floor ("not before"). A precise estimate schedules the final poll just after
+        the predicted completion; a coarse one schedules a refinement reading first, early enough that the
+        estimate cannot overshoot. Without progress, a duration learned from earlier jobs of the same kind
+        stands in for the estimate.
+        """
+        estimate = self.estimate(now, progress, anchor_at, anchor_progress)
+        if estimate is None:
+            if prior_remaining is not None and prior_remaining > 0:
+                delay = 0.9 * prior_remaining  # a refinement reading near the expected end
+            else:
+                delay = hint if hint is not None else NO_ESTIMATE_DELAY
+            return self.clamp(max(delay, hint or 0.0))
+        if estimate.uncertainty <= UNCERTAINTY_LIMIT:
+            delay = estimate.remaining + COMPLETION_MARGIN
         else:
-            # The provider's hint is a floor ("not before"); the estimate lets us skip polls in between.
-            delay = max(eta + COMPLETION_MARGIN, hint or 0.0)
-        return self.clamp(delay)
+            delay = max(estimate.remaining - 2 * estimate.uncertainty, estimate.remaining / 2)
+        return self.clamp(max(delay, hint or 0.0))
 
     @staticmethod
-    def estimate_remaining(now: datetime, progress: int, anchor_at: datetime | None,
-                           anchor_progress: int | None) -> float | None:
-        """Seconds to 100 % at the rate seen since the reference reading, or None without a rate yet.
+    def estimate(now: datetime, progress: int, anchor_at: datetime | None,
+                 anchor_progress: int | None) -> Estimate | None:
+        """Extrapolates the rate since the reference reading; None without a rate yet.
 
-        Providers report whole percents, truncated; a reading of p means somewhere in [p, p + 1), so the middle
-        of that interval is used — otherwise early readings underestimate the rate and the final poll comes late.
+        Whole, truncated percents put each reading in [p, p + 1): the middle is the best guess, and the span of
+        possible rates gives the uncertainty, which shrinks as the readings move apart.
         """
         if anchor_at is None or anchor_progress is None or progress <= anchor_progress:
             return None
         elapsed = (now - anchor_at).total_seconds()
         if elapsed <= 0:
             return None
-        current = progress + 0.5
-        reference = anchor_progress + 0.5 if anchor_progress > 0 else 0.0
-        rate = (current - reference) / elapsed
-        return max(0.0, (100 - current) / rate)
+        moved = progress - anchor_progress
+        rate = moved / elapsed
+        remaining = max(0.0, (100 - progress - 0.5) / rate)
+        return Estimate(remaining=remaining, uncertainty=remaining / moved)
 
     def backoff(self, errors: int, retry_after: float | None, cap: float | None = None) -> float:
         """Exponential backoff with jitter; a provider's Retry-After wins when it asks for longer."""
@@ -55,3 +78,17 @@ class PollPolicy:
         if retry_after is not None:
             delay = max(delay, retry_after)
         return max(self.min_seconds, delay)
+
+
+@dataclass
+class DurationHistory:
+    """How long recent jobs of the same kind took at the provider (per instance, rebuilt as jobs finish)."""
+
+    _recent: dict[tuple, deque[float]] = field(default_factory=dict)
+
+    def record(self, key: tuple, seconds: float) -> None:
+        self._recent.setdefault(key, deque(maxlen=HISTORY_SIZE)).append(seconds)
+
+    def expected(self, key: tuple) -> float | None:
+        durations = self._recent.get(key)
+        return statistics.median(durations) if durations else None

@@ -18,7 +18,7 @@ from sora2.models.video import (
 )
 from sora2.providers.base import GenerationRequest, JobStatus, Provider, ProviderError
 from sora2.tracker.downloads import DownloadError, download_assets
-from sora2.tracker.policy import PollPolicy
+from sora2.tracker.policy import DurationHistory, PollPolicy
 from sora2.videos.repository import VideoRepository
 from sora2.videos.schemas import video_out
 
@@ -51,6 +51,7 @@ class JobSteps:
         self.owner = owner
         self.policy = policy
         self._downloads = asyncio.Semaphore(4)
+        self.history = DurationHistory()
 
     # --- transactions and events -----------------------------------------------------------------------
 
@@ -203,8 +204,11 @@ class JobSteps:
         video.status = IN_PROGRESS if job.status == "in_progress" or job.progress > 0 else QUEUED
         video.progress = max(video.progress, min(99, job.progress))
         video.expires_at = job.expires_at or video.expires_at
+        video.submitted_at = video.submitted_at or now
+        expected = self.history.expected(_kind(video))
+        prior = None if expected is None else expected - (now - video.submitted_at).total_seconds()
         delay = self.policy.next_poll(now, job.progress, video.progress_ref_at, video.progress_ref_value,
-                                      job.poll_after_seconds)
+                                      job.poll_after_seconds, prior)
         # The reference reading moves whenever progress moved, so the rate follows the provider's current pace;
         # the first reference is the submission itself (0 %).
         if video.progress_ref_at is None or job.progress > (video.progress_ref_value or 0):
@@ -285,7 +289,10 @@ class JobSteps:
         now = utcnow()
         video.status, video.progress, video.error_message = COMPLETED, 100, None
         video.completed_at = video.completed_at or now
-        video.provider_finished_at = video.provider_finished_at or now
+        if video.provider_finished_at is None:
+            video.provider_finished_at = now
+            if video.submitted_at is not None:
+                self.history.record(_kind(video), (now - video.submitted_at).total_seconds())
         if job is not None:
             video.expires_at = job.expires_at or video.expires_at
             video.actual_cost = job.actual_cost if job.actual_cost is not None else video.actual_cost
@@ -329,6 +336,11 @@ class JobSteps:
                 video.download_state = DL_FAILED
                 self._release(video, None)
             self._publish_changes(session, video, before)
+
+
+def _kind(video: Video) -> tuple:
+    """Jobs expected to take about as long as each other."""
+    return video.provider, video.model, video.size, video.seconds, bool(video.remix_of)
 
 
 _TERMINAL_MESSAGES = {

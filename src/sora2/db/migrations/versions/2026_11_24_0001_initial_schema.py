@@ -59,6 +59,7 @@ def upgrade() -> None:
     sa.Column('submit_attempts', sa.Integer(), nullable=False),
     sa.Column('next_check_at', sora2.db.base.UTCDateTime(), nullable=True),
     sa.Column('check_errors', sa.Integer(), nullable=False),
+    sa.Column('submitted_at', sora2.db.base.UTCDateTime(), nullable=True),
     sa.Column('progress_ref_at', sora2.db.base.UTCDateTime(), nullable=True),
     sa.Column('progress_ref_value', sa.Integer(), nullable=True),
     sa.Column('provider_finished_at', sora2.db.base.UTCDateTime(), nullable=True),
