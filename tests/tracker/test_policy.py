@@ -65,5 +65,5 @@ def test_simulated_linear_jobs_finish_within_a_second_in_few_polls():
                 ref = (now, progress)
             t += delay
         assert t - job_seconds <= 1.0, (job_seconds, t)
-        # Long jobs are bounded by the safety cap (one poll per max_seconds at least), short ones need ≤ 4.
-        assert polls <= max(4, job_seconds / policy.max_seconds + 3), (job_seconds, polls)
+        # Short jobs need ≤ 4 polls; long ones add about one per max_seconds (the safety cap on any sleep).
+        assert polls <= max(4, job_seconds / policy.max_seconds + 5), (job_seconds, polls)
