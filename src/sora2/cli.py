@@ -26,6 +26,8 @@ def _configure_logging(level: str) -> None:
     logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # uvicorn's access log would record query strings (tokens, signatures); ours records paths only.
     logging.getLogger("uvicorn.access").disabled = True
+    # httpx logs every provider call with its full URL at INFO; our metrics and errors already cover them.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 @app.command()

@@ -58,8 +58,14 @@ async def test_full_flow_over_http_and_socketio(live_server):
     try:
         async with httpx.AsyncClient(base_url=live_server.url, headers=headers, timeout=30) as http:
             await _flow(http, log, Path(live_server.data_dir))
+            # The original's clients put the token in the URL; it must never reach the log.
+            async with httpx.AsyncClient(base_url=live_server.url) as bare:
+                assert (await bare.get("/api/videos/nope/content", params={"token": token})).status_code == 404
     finally:
         await sio.disconnect()
+    server_log = live_server.log_text()
+    assert "GET /api/videos/nope/content" in server_log
+    assert token not in server_log and ADMIN_PASSWORD not in server_log and "sig=" not in server_log
 
 
 async def _flow(http: httpx.AsyncClient, log: EventLog, data_dir: Path) -> None:

@@ -21,6 +21,7 @@ async def test_video_completes_with_verified_files(client, user_headers, complet
     assert completed["thumbnail_path"] and completed["file_path"] == f"{completed['id']}.mp4"
     assert "/" not in completed["file_path"]  # server paths stay private
     assert completed["sprite"]["columns"] >= 1
+    assert completed["has_audio"] is False  # what the file holds: the emulator renders no audio track
     response = await client.get(f"/api/videos/{completed['id']}/content", headers=user_headers)
     assert response.status_code == 200 and response.headers["content-type"] == "video/mp4"
     with av.open(io.BytesIO(response.content)) as container:

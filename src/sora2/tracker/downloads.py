@@ -30,14 +30,12 @@ class DownloadedAssets:
     sprite: dict
     file_size: int
     duration: float
+    has_audio: bool
 
 
 async def _fetch(provider: Provider, job_id: str, variant: str, storage: MediaStorage, path: Path) -> None:
     """Stream one provider asset into `path` atomically (the temp file vanishes on any failure)."""
-    def open_writer():  # noqa: ANN202
-        return storage.atomic_writer(path)
-
-    writer = await asyncio.to_thread(open_writer)
+    writer = storage.atomic_writer(path)
     sink = await asyncio.to_thread(writer.__enter__)
     try:
         await provider.download(job_id, variant, sink)  # type: ignore[arg-type]
@@ -74,7 +72,7 @@ async def download_assets(provider: Provider, job_id: str, video_id: str, size: 
     sprite = await asyncio.to_thread(make_spritesheet, video_path, sprite_path)
     return DownloadedAssets(file_name=video_path.name, thumbnail_name=thumb_path.name,
                             spritesheet_name=sprite_path.name, sprite=sprite.as_dict(),
-                            file_size=info.size_bytes, duration=info.duration_seconds)
+                            file_size=info.size_bytes, duration=info.duration_seconds, has_audio=info.has_audio)
 
 
 async def _thumbnail(provider: Provider, job_id: str, video_path: Path, thumb_path: Path,

@@ -309,6 +309,7 @@ class JobSteps:
             video.file_name, video.thumbnail_name = assets.file_name, assets.thumbnail_name
             video.spritesheet_name, video.sprite, video.file_size = (assets.spritesheet_name, assets.sprite,
                                                                      assets.file_size)
+            video.has_audio = assets.has_audio  # what the verified file holds, not what the model promised
             video.notified_at = utcnow()
             self._release(video, None)
             self._publish_changes(session, video, before)
