@@ -13,8 +13,11 @@ run: install ui ## install what is missing, build the UI, migrate, serve on http
 	$(BIN)/sora2 db upgrade
 	$(BIN)/sora2 serve --host $(HOST) --port $(PORT)
 
+# The browser suite runs in its own pytest process: Playwright's sync API keeps an event loop running for its
+# session-scoped browser, which would stop every asyncio test collected after it.
 test: install-test ui chromium ## every test: Python (API, e2e, browser) and Vitest
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest -m browser
 	@if [ -f frontend/package.json ]; then $(MAKE) --no-print-directory test-frontend; fi
 
 $(VENV)/bin/python:

@@ -27,9 +27,9 @@ def test_coarse_estimate_takes_a_refinement_reading_first():
     assert 50 <= delay <= 70
 
 
-def test_history_prior_schedules_the_first_poll_near_the_expected_end():
+def test_history_prior_schedules_one_reading_half_way():
     policy = PollPolicy(0.5, 120)
-    assert policy.next_poll(T0, 0, None, None, hint=5.0, prior_remaining=60.0) == 54.0
+    assert policy.next_poll(T0, 0, None, None, hint=5.0, prior_remaining=60.0) == 30.0
     assert policy.next_poll(T0, 0, None, None, hint=5.0, prior_remaining=None) == 5.0
 
 

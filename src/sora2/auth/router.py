@@ -5,7 +5,7 @@ from fastapi import APIRouter, Request
 from sora2.auth.schemas import LoginIn, LoginOut, MeOut
 from sora2.auth.service import AuthService
 from sora2.deps import CtxDep, CurrentUser, SessionDep
-from sora2.http import read_model
+from sora2.bodies import read_model
 from sora2.users.schemas import ChangePasswordIn, SuccessMessage, UserOut
 from sora2.users.service import UserService
 

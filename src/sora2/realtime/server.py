@@ -70,8 +70,7 @@ def create_socket_server(cors_origins: list[str], get_ctx: Callable[[], AppConte
             video = await VideoRepository(session).get(video_id)
             if video is None or video.user_id != user_id:
                 return  # as in the original: nothing is sent for unknown or foreign videos
-            emulated = video.provider in ctx.providers and ctx.providers.get(video.provider).info.emulated
-            record = video_out(video, ctx.signer, emulated)
+            record = video_out(video, ctx.signer)
         await sio.emit("video_update", {"video_id": video_id, "video": record}, to=sid)
 
     return sio

@@ -14,6 +14,7 @@ COMPLETION_MARGIN = 0.4
 # Above this much uncertainty in the estimate, take an intermediate reading before the final poll.
 UNCERTAINTY_LIMIT = 0.5
 NO_ESTIMATE_DELAY = 2.0
+PRIOR_FRACTION = 0.5
 HISTORY_SIZE = 20
 
 
@@ -43,7 +44,8 @@ class PollPolicy:
         estimate = self.estimate(now, progress, anchor_at, anchor_progress)
         if estimate is None:
             if prior_remaining is not None and prior_remaining > 0:
-                delay = 0.9 * prior_remaining  # a refinement reading near the expected end
+                # Half way: one reading that both refines the estimate and shows the owner the bar moving.
+                delay = PRIOR_FRACTION * prior_remaining
             else:
                 delay = hint if hint is not None else NO_ESTIMATE_DELAY
             return self.clamp(max(delay, hint or 0.0))

@@ -56,8 +56,7 @@ class JobSteps:
     # --- transactions and events -----------------------------------------------------------------------
 
     def _snapshot(self, video: Video) -> dict:
-        emulated = video.provider in self.ctx.providers and self.ctx.providers.get(video.provider).info.emulated
-        return video_out(video, self.ctx.signer, emulated)
+        return video_out(video, self.ctx.signer)
 
     def _publish_changes(self, session, video: Video, before: dict) -> None:  # noqa: ANN001
         after = self._snapshot(video)

@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from sora2.deps import CtxDep, CurrentUser, MediaUser, SessionDep
 from sora2.errors import BadRequest, Forbidden, NotFound
-from sora2.http import read_model
+from sora2.bodies import read_model
 from sora2.media import MediaError, extract_frames
 from sora2.models import Video
 from sora2.models.video import COMPLETED, DL_DONE
@@ -31,8 +31,8 @@ def _service(ctx: CtxDep, session: SessionDep) -> VideoService:
     return VideoService(session, ctx.providers, ctx.storage)
 
 
-def _out(ctx, service: VideoService, video: Video) -> dict:  # noqa: ANN001
-    return video_out(video, ctx.signer, service.is_emulated(video))
+def _out(ctx, video: Video) -> dict:  # noqa: ANN001
+    return video_out(video, ctx.signer)
 
 
 @router.post("/videos", response_model=VideoOut, openapi_extra=CREATE_OPENAPI)
@@ -40,7 +40,7 @@ async def create_video(request: Request, user: CurrentUser, ctx: CtxDep, session
     """Create a video from a prompt and an optional reference image (multipart or JSON)."""
     params = await read_create_params(request, ctx.settings)
     service = _service(ctx, session)
-    return _out(ctx, service, await service.create(user, params))
+    return _out(ctx, await service.create(user, params))
 
 
 @router.get("/videos", response_model=VideoList)
@@ -60,7 +60,7 @@ async def list_videos(user: CurrentUser, ctx: CtxDep,
             videos, total = await service.repo.list_for_user(user.id, limit=size, offset=start, status=status,
                                                              model=model, query=q)
         # Serialised directly: validating 50 records through the response model would triple this route's cost.
-        body = {"videos": [_out(ctx, service, v) for v in videos], "limit": size, "offset": start, "total": total}
+        body = {"videos": [_out(ctx, v) for v in videos], "limit": size, "offset": start, "total": total}
         cached = json.dumps(body, separators=(",", ":")).encode()
         ctx.list_cache.put(user.id, params, version, cached)
     return Response(cached, media_type="application/json")
@@ -88,7 +88,7 @@ async def cost_stats(user: CurrentUser, ctx: CtxDep, session: SessionDep) -> Cos
 async def get_video(video_id: str, user: CurrentUser, ctx: CtxDep, session: SessionDep) -> dict:
     """One video record."""
     service = _service(ctx, session)
-    return _out(ctx, service, await service.get_owned(user, video_id))
+    return _out(ctx, await service.get_owned(user, video_id))
 
 
 @router.delete("/videos/{video_id}", response_model=SuccessOut)
@@ -105,7 +105,7 @@ async def remix_video(video_id: str, request: Request, user: CurrentUser, ctx: C
     body = await read_model(request, RemixIn)
     service = _service(ctx, session)
     video = await service.remix(user, video_id, body.prompt, request.headers.get("idempotency-key"))
-    return _out(ctx, service, video)
+    return _out(ctx, video)
 
 
 @router.post("/videos/{video_id}/continue", response_model=VideoOut, openapi_extra=read_model.openapi(ContinueIn))
@@ -116,7 +116,7 @@ async def continue_video(video_id: str, request: Request, user: CurrentUser, ctx
     service = _service(ctx, session)
     video = await service.continue_from(user, video_id, body.prompt, body.model, body.seconds,
                                         request.headers.get("idempotency-key"))
-    return _out(ctx, service, video)
+    return _out(ctx, video)
 
 
 @router.post("/videos/{video_id}/check-status", response_model=CheckStatusOut)
@@ -124,14 +124,14 @@ async def check_status(video_id: str, user: CurrentUser, ctx: CtxDep, session: S
     """Ask the tracker to poll this video's provider job now."""
     service = _service(ctx, session)
     video = await service.check_now(user, video_id)
-    return CheckStatusOut(message="Status check triggered", video=_out(ctx, service, video))
+    return CheckStatusOut(message="Status check triggered", video=_out(ctx, video))
 
 
 @router.post("/videos/{video_id}/retry-download", response_model=VideoOut)
 async def retry_download(video_id: str, user: CurrentUser, ctx: CtxDep, session: SessionDep) -> dict:
     """Try again to download a completed video whose download failed."""
     service = _service(ctx, session)
-    return _out(ctx, service, await service.retry_download(user, video_id))
+    return _out(ctx, await service.retry_download(user, video_id))
 
 
 @router.get("/videos/{video_id}/lineage", response_model=Lineage)
@@ -142,8 +142,8 @@ async def lineage(video_id: str, user: CurrentUser, ctx: CtxDep, session: Sessio
     parent_id = video.remix_of or video.continued_from
     parent = await service.repo.get(parent_id) if parent_id else None
     children = [c for c in await service.repo.children(video.id) if c.user_id == user.id]
-    return Lineage(parent=_out(ctx, service, parent) if parent and parent.user_id == user.id else None,
-                   children=[_out(ctx, service, c) for c in children])
+    return Lineage(parent=_out(ctx, parent) if parent and parent.user_id == user.id else None,
+                   children=[_out(ctx, c) for c in children])
 
 
 @router.get("/videos/{video_id}/screenshots", response_model=Screenshots)

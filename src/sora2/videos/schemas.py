@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from sora2.models import Video
+from sora2.providers.registry import EMULATOR_ID
 from sora2.videos.signing import MediaSigner
 
 
@@ -65,7 +66,7 @@ def media_urls(video, signer: MediaSigner) -> dict[str, str | None] | None:  # n
     return urls if any(urls.values()) else None
 
 
-def video_out(video, signer: MediaSigner, emulated: bool) -> dict[str, Any]:  # noqa: ANN001
+def video_out(video, signer: MediaSigner) -> dict[str, Any]:  # noqa: ANN001
     """The record as a plain dict (the list route serialises thousands of these; VideoOut documents the shape).
 
     `video` is a Video or a row with the same attribute names. Server paths stay private: file names only;
@@ -82,7 +83,7 @@ def video_out(video, signer: MediaSigner, emulated: bool) -> dict[str, Any]:  # 
         "has_input_reference": video.has_input_reference, "has_audio": video.has_audio,
         "reference_image_paths": json.dumps(references) if references else None, "provider_metadata": None,
         "remix_of": video.remix_of, "continued_from": video.continued_from, "cost": video.cost,
-        "actual_cost": video.actual_cost, "emulated": emulated, "download_state": video.download_state,
+        "actual_cost": video.actual_cost, "emulated": video.provider == EMULATOR_ID, "download_state": video.download_state,
         "download_error": video.download_error, "expires_at": _epoch(video.expires_at),
         "media": media_urls(video, signer), "sprite": video.sprite,
     }

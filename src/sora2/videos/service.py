@@ -84,9 +84,6 @@ class VideoService:
             raise Forbidden("Not authorized")
         return video
 
-    def is_emulated(self, video: Video) -> bool:
-        return video.provider in self.providers and self.providers.get(video.provider).info.emulated
-
     # --- create --------------------------------------------------------------------------------------
 
     async def create(self, user: User, params: CreateParams) -> Video:
