@@ -69,7 +69,10 @@ test-frontend: frontend/node_modules/.package-lock.json
 size: ui ## gzip size of the first route's JS + CSS
 	cd frontend && npm run size
 
-bench: install-test
+# wrk gives the list benchmark a load generator that does not compete for the CPU it measures.
+bench: install-test ## print every benchmark's figures (see docs/performance.md)
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = "0" ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
+	  echo "wrk not installed (apt-get install wrk): the list benchmark falls back to a Python load generator"
 	$(BIN)/python -m bench.run_all
 
 openapi: install ## regenerate the OpenAPI document and the web UI's types from it

@@ -17,7 +17,7 @@ def test_precise_estimate_polls_just_after_predicted_completion():
     policy = PollPolicy(0.5, 120)
     # 10 % → 90 % in 80 s: 1 %/s; 9.5 % left (reading 90 means 90–91 %) → 9.5 s, uncertain by 9.5/80 s.
     delay = policy.next_poll(T0 + timedelta(seconds=80), 90, T0, 10, hint=1.0)
-    assert 9.5 + 0.4 - 0.01 <= delay <= 9.5 + 0.4 + 0.01
+    assert 9.5 + 0.2 - 0.01 <= delay <= 9.5 + 0.2 + 0.01
 
 
 def test_coarse_estimate_takes_a_refinement_reading_first():
@@ -27,9 +27,9 @@ def test_coarse_estimate_takes_a_refinement_reading_first():
     assert 50 <= delay <= 70
 
 
-def test_history_prior_schedules_one_reading_half_way():
+def test_history_prior_schedules_one_reading_three_quarters_in():
     policy = PollPolicy(0.5, 120)
-    assert policy.next_poll(T0, 0, None, None, hint=5.0, prior_remaining=60.0) == 30.0
+    assert policy.next_poll(T0, 0, None, None, hint=5.0, prior_remaining=60.0) == 45.0
     assert policy.next_poll(T0, 0, None, None, hint=5.0, prior_remaining=None) == 5.0
 
 

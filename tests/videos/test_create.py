@@ -110,3 +110,14 @@ async def test_mounted_emulator_refuses_callers_without_its_key(client, user_hea
             response = await client.get(path, headers=headers)
             assert response.status_code == 401, (path, response.text)
             assert "a private prompt" not in response.text
+
+
+async def test_concurrent_requests_with_one_idempotency_key_make_one_video(client, user_headers):
+    import asyncio
+
+    headers = {**user_headers, "Idempotency-Key": "double-click"}
+    responses = await asyncio.gather(*(client.post("/api/videos", json={"prompt": "once only", "seconds": "4"},
+                                                   headers=headers) for _ in range(4)))
+    assert [r.status_code for r in responses] == [200] * 4
+    assert len({r.json()["id"] for r in responses}) == 1
+    assert (await client.get("/api/videos", headers=user_headers)).json()["total"] == 1

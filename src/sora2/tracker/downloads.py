@@ -66,10 +66,12 @@ async def download_assets(provider: Provider, job_id: str, video_id: str, size: 
     except MediaError as exc:
         await asyncio.to_thread(video_path.unlink, True)
         raise DownloadError(f"Downloaded file failed verification: {exc}", retryable=True) from None
-    thumb_path = await _thumbnail(provider, job_id, video_path, storage.thumbnail_path(video_id), storage)
     sprite_path = storage.spritesheet_path(video_id)
-    # Always made locally: the scrubber needs the tile geometry, which the provider contract does not state.
-    sprite = await asyncio.to_thread(make_spritesheet, video_path, sprite_path)
+    # The sprite sheet is always made locally (the scrubber needs its tile geometry, which the provider contract
+    # does not state), while the thumbnail downloads: the owner is notified that much sooner.
+    thumb_path, sprite = await asyncio.gather(
+        _thumbnail(provider, job_id, video_path, storage.thumbnail_path(video_id), storage),
+        asyncio.to_thread(make_spritesheet, video_path, sprite_path))
     return DownloadedAssets(file_name=video_path.name, thumbnail_name=thumb_path.name,
                             spritesheet_name=sprite_path.name, sprite=sprite.as_dict(),
                             file_size=info.size_bytes, duration=info.duration_seconds, has_audio=info.has_audio)

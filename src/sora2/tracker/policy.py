@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 # Aim this long after the predicted completion: a poll that comes early costs one more request, one that comes
-# a little late costs only this much latency (the notification budget is 1 s, downloads take ~0.3 s).
-COMPLETION_MARGIN = 0.4
+# a little late costs only this much latency (the notification budget is 1 s; fetching and checking the files
+# takes ~0.3–0.5 s).
+COMPLETION_MARGIN = 0.2
 # Above this much uncertainty in the estimate, take an intermediate reading before the final poll.
 UNCERTAINTY_LIMIT = 0.5
 NO_ESTIMATE_DELAY = 2.0
-PRIOR_FRACTION = 0.5
+PRIOR_FRACTION = 0.75
 HISTORY_SIZE = 20
 
 
@@ -44,7 +45,8 @@ class PollPolicy:
         estimate = self.estimate(now, progress, anchor_at, anchor_progress)
         if estimate is None:
             if prior_remaining is not None and prior_remaining > 0:
-                # Half way: one reading that both refines the estimate and shows the owner the bar moving.
+                # Three quarters in: late enough that the reading makes the estimate precise (one final poll
+                # follows), early enough that the owner sees the bar move.
                 delay = PRIOR_FRACTION * prior_remaining
             else:
                 delay = hint if hint is not None else NO_ESTIMATE_DELAY

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import Row, and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sora2.models import Video
@@ -26,10 +27,20 @@ class VideoRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def add(self, video: Video) -> Video:
-        self.session.add(video)
-        await self.session.flush()
-        return video
+    async def add_once(self, video: Video) -> Video:
+        """Insert; when a concurrent request already stored the same (user, Idempotency-Key), return that row."""
+        try:
+            async with self.session.begin_nested():  # a savepoint: a conflict must not doom the transaction
+                self.session.add(video)
+                await self.session.flush()
+            return video
+        except IntegrityError:
+            if video.idempotency_key is None:
+                raise
+            existing = await self.by_idempotency_key(video.user_id, video.idempotency_key)
+            if existing is None:
+                raise
+            return existing
 
     async def get(self, video_id: str) -> Video | None:
         return await self.session.get(Video, video_id)

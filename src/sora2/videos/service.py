@@ -18,6 +18,7 @@ from sora2.models import Video
 from sora2.models.video import COMPLETED, DL_DONE, DL_EXPIRED, DL_FAILED, DL_PENDING
 from sora2.providers.base import ModelCapabilities, Provider
 from sora2.providers.registry import ProviderRegistry
+from sora2.videos.repository import VideoRepository
 
 DEFAULT_MODEL = "sora-2"  # the original's default; sora-2 itself defaults to 1280x720 and "8" seconds
 MAX_PROMPT = 10_000
@@ -67,8 +68,6 @@ def dimensions(size: str) -> tuple[int, int]:
 
 class VideoService:
     def __init__(self, session: AsyncSession, providers: ProviderRegistry, storage: MediaStorage) -> None:
-        from sora2.videos.repository import VideoRepository
-
         self.session = session
         self.repo = VideoRepository(session)
         self.providers = providers
@@ -141,7 +140,10 @@ class VideoService:
 
     async def _enqueue(self, video: Video) -> Video:
         video.next_check_at = utcnow()
-        await self.repo.add(video)
+        stored = await self.repo.add_once(video)
+        if stored is not video:  # lost a race to a concurrent request with the same Idempotency-Key
+            await asyncio.to_thread(self.storage.delete_video_files, video.id)
+            return stored
         queue_event(self.session, JobsChanged())
         queue_event(self.session, LibraryChanged(user_id=video.user_id))
         return video
