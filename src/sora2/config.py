@@ -60,6 +60,7 @@ class Settings(BaseSettings):
     tracker_batch_size: int = 100
     poll_min_seconds: float = 0.5
     poll_max_seconds: float = 120.0
+    poll_idle_max_seconds: float = 60.0
     lease_seconds: float = 60.0
     download_retry_max_seconds: float = 300.0
 

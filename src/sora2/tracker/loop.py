@@ -26,7 +26,7 @@ class Tracker:
         self.ctx = ctx
         settings = ctx.settings
         self.owner = settings.resolved_instance_id
-        self.policy = PollPolicy(settings.poll_min_seconds, settings.poll_max_seconds)
+        self.policy = PollPolicy(settings.poll_min_seconds, settings.poll_max_seconds, settings.poll_idle_max_seconds)
         self.steps = JobSteps(ctx, self.owner, self.policy)
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None

@@ -16,25 +16,32 @@ COMPLETION_MARGIN = 0.2
 UNCERTAINTY_LIMIT = 0.5
 NO_ESTIMATE_DELAY = 2.0
 PRIOR_FRACTION = 0.75
+ENDGAME_STEP = 0.5
 HISTORY_SIZE = 20
 
 
 @dataclass(frozen=True)
 class Estimate:
     remaining: float  # seconds to 100 %, from the middle of the truncated readings
-    uncertainty: float  # how far off `remaining` can be because providers report whole percents
+    granularity: float  # half a percent at the current rate: where inside the reported percent the job is
+    rate_error: float  # what the rate's own imprecision (few percents seen so far) adds over what is left
+
+    @property
+    def uncertainty(self) -> float:
+        return self.granularity + self.rate_error
 
 
 @dataclass(frozen=True)
 class PollPolicy:
     min_seconds: float = 0.5
     max_seconds: float = 120.0
+    idle_max_seconds: float = 60.0  # the longest wait while a job shows no progress at all
 
     def clamp(self, delay: float) -> float:
         return min(self.max_seconds, max(self.min_seconds, delay))
 
     def next_poll(self, now: datetime, progress: int, anchor_at: datetime | None, anchor_progress: int | None,
-                  hint: float | None, prior_remaining: float | None = None) -> float:
+                  hint: float | None, prior_remaining: float | None = None) -> float:  # noqa: PLR0913
         """Seconds until the next status poll of a running job.
 
         The provider's hint is a floor ("not before"). A precise estimate schedules the final poll just after
@@ -49,12 +56,19 @@ class PollPolicy:
                 # follows), early enough that the owner sees the bar move.
                 delay = PRIOR_FRACTION * prior_remaining
             else:
-                delay = hint if hint is not None else NO_ESTIMATE_DELAY
+                # Nothing moved since the reference: wait about as long again as it has been still (doubling),
+                # up to the idle cap, so thousands of jobs waiting in a provider's queue cost little.
+                still = (now - anchor_at).total_seconds() if anchor_at is not None else 0.0
+                delay = max(hint if hint is not None else NO_ESTIMATE_DELAY, min(still, self.idle_max_seconds))
             return self.clamp(max(delay, hint or 0.0))
         if estimate.uncertainty <= UNCERTAINTY_LIMIT:
-            delay = estimate.remaining + COMPLETION_MARGIN
+            delay = estimate.remaining + COMPLETION_MARGIN  # the final poll
+        elif estimate.remaining > 2 * estimate.uncertainty:
+            delay = max(estimate.remaining - 2 * estimate.uncertainty, estimate.remaining / 2)  # refine first
+        elif estimate.rate_error > estimate.granularity:
+            delay = max(ENDGAME_STEP, estimate.remaining / 2)  # the rate is barely known yet: halve the distance
         else:
-            delay = max(estimate.remaining - 2 * estimate.uncertainty, estimate.remaining / 2)
+            delay = ENDGAME_STEP  # within a percent of the end: it may finish at any moment
         return self.clamp(max(delay, hint or 0.0))
 
     @staticmethod
@@ -73,7 +87,7 @@ class PollPolicy:
         moved = progress - anchor_progress
         rate = moved / elapsed
         remaining = max(0.0, (100 - progress - 0.5) / rate)
-        return Estimate(remaining=remaining, uncertainty=remaining / moved)
+        return Estimate(remaining=remaining, granularity=0.5 / rate, rate_error=remaining / moved)
 
     def backoff(self, errors: int, retry_after: float | None, cap: float | None = None) -> float:
         """Exponential backoff with jitter; a provider's Retry-After wins when it asks for longer."""

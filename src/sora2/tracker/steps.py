@@ -208,9 +208,9 @@ class JobSteps:
         prior = None if expected is None else expected - (now - video.submitted_at).total_seconds()
         delay = self.policy.next_poll(now, job.progress, video.progress_ref_at, video.progress_ref_value,
                                       job.poll_after_seconds, prior)
-        # The reference reading moves whenever progress moved, so the rate follows the provider's current pace;
-        # the first reference is the submission itself (0 %).
-        if video.progress_ref_at is None or job.progress > (video.progress_ref_value or 0):
+        # The reference is the submission itself: the longest baseline gives the most precise rate (time a job
+        # spends queued slows the estimated rate a little; the final-approach steps absorb that).
+        if video.progress_ref_at is None:
             video.progress_ref_at, video.progress_ref_value = now, job.progress
         self._release(video, delay)
 
