@@ -98,7 +98,11 @@ class JobSteps:
         if removed:
             log.info("removed %d partial files left by an earlier crash", removed)
         async with self.ctx.sessions.begin() as session:
-            for video in await VideoRepository(session).interrupted_submissions():
+            repo = VideoRepository(session)
+            resumed = await repo.release_own_leases(self.owner, utcnow())
+            if resumed:
+                log.info("resuming %d jobs whose steps were cut off by the restart", resumed)
+            for video in await repo.interrupted_submissions():
                 before = self._snapshot(video)
                 provider = self._provider(video.provider)
                 if provider is not None and provider.info.idempotent_create:

@@ -135,6 +135,12 @@ class VideoRepository:
         ids = (await self.session.execute(stmt)).scalars().all()
         return await self._lease(list(ids), now, owner, lease_until)
 
+    async def release_own_leases(self, owner: str, now: datetime) -> int:
+        """After a restart: steps this instance was running died with it, so their rows are due again now."""
+        result = await self.session.execute(update(Video).where(Video.lease_owner == owner)
+                                            .values(lease_owner=None, lease_until=None, next_check_at=now))
+        return result.rowcount or 0
+
     async def interrupted_submissions(self) -> Sequence[Video]:
         stmt = select(Video).where(Video.submit_state == SUBMIT_SUBMITTING, Video.status.in_(ACTIVE_STATUSES))
         return (await self.session.execute(stmt)).scalars().all()
