@@ -9,7 +9,6 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sora2.auth.service import AuthService
-from sora2.config import Settings
 from sora2.context import AppContext
 from sora2.errors import Forbidden, Unauthorized
 from sora2.auth.principal import Principal
@@ -20,13 +19,6 @@ def get_ctx(request: Request) -> AppContext:
 
 
 CtxDep = Annotated[AppContext, Depends(get_ctx)]
-
-
-def get_settings_dep(ctx: CtxDep) -> Settings:
-    return ctx.settings
-
-
-SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
 async def get_session(ctx: CtxDep) -> AsyncIterator[AsyncSession]:

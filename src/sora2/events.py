@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -55,8 +56,6 @@ class EventBus:
         self._handlers.append(handler)
 
     def publish(self, event: Any) -> None:
-        import asyncio
-
         for handler in self._handlers:
             try:
                 result = handler(event)

@@ -93,7 +93,8 @@ def api(live: LiveServer) -> Api:
 @pytest.fixture(scope="session")
 def browser() -> Iterator:
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip("Chromium is not installed (apt-get install -y chromium, or `make chromium`)")
+        # A failure, not a skip: the browser suite is part of `make test`, which installs Chromium.
+        pytest.fail("Chromium is not installed (apt-get install -y chromium, or `make chromium`)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

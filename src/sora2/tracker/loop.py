@@ -121,9 +121,3 @@ class Tracker:
         task = asyncio.create_task(run(), name=f"sora2-job-{video_id}")
         self._workers.add(task)
         task.add_done_callback(self._workers.discard)
-
-    async def idle(self, timeout: float = 30.0) -> None:
-        """Wait until no step is running (tests and benchmarks)."""
-        deadline = asyncio.get_running_loop().time() + timeout
-        while self._active and asyncio.get_running_loop().time() < deadline:
-            await asyncio.sleep(0.05)

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from sora2.errors import NotFound, RangeNotSatisfiableError
-from sora2.media import RangeNotSatisfiable, content_range_header, parse_range
+from sora2.media import RangeNotSatisfiable, content_range_header, parse_range, unsatisfied_range_header
 
 CHUNK = 256 * 1024
 
@@ -54,7 +54,7 @@ def file_response(request: Request, path: Path, media_type: str, *, download_nam
         byte_range = parse_range(range_header, size)
     except RangeNotSatisfiable:
         raise RangeNotSatisfiableError(f"Range {range_header!r} cannot be satisfied for {size} bytes",
-                                       headers={"Content-Range": f"bytes */{size}"}) from None
+                                       headers={"Content-Range": unsatisfied_range_header(size)}) from None
     start, length, status = 0, size, 200
     if byte_range is not None:
         start, length, status = byte_range.start, byte_range.end - byte_range.start + 1, 206

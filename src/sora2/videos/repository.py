@@ -23,6 +23,11 @@ PUBLIC_COLUMNS = tuple(Video.__table__.c[name] for name in (
     "download_state", "download_error", "expires_at", "sprite"))
 
 
+def _lease_free(now: datetime, owner: str):  # noqa: ANN202
+    """Nobody holds the row, a lease ran out, or it is ours (an instance reclaims its own after a restart)."""
+    return or_(Video.lease_until.is_(None), Video.lease_until < now, Video.lease_owner == owner)
+
+
 class VideoRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -98,8 +103,7 @@ class VideoRepository:
 
     async def claim_due(self, now: datetime, owner: str, lease_until: datetime, limit: int) -> list[str]:
         """Lease up to `limit` due jobs (submitted and polling, or completed and awaiting download)."""
-        free_lease = or_(Video.lease_until.is_(None), Video.lease_until < now, Video.lease_owner == owner)
-        due = and_(Video.next_check_at.is_not(None), Video.next_check_at <= now, free_lease, or_(
+        due = and_(Video.next_check_at.is_not(None), Video.next_check_at <= now, _lease_free(now, owner), or_(
             and_(Video.status.in_(ACTIVE_STATUSES), Video.submit_state == SUBMIT_SUBMITTED),
             and_(Video.status == COMPLETED, Video.download_state == DL_PENDING),
         ))
@@ -110,9 +114,8 @@ class VideoRepository:
     async def _lease(self, ids: list[str], now: datetime, owner: str, lease_until: datetime) -> list[str]:
         if not ids:
             return []
-        free_lease = or_(Video.lease_until.is_(None), Video.lease_until < now, Video.lease_owner == owner)
         # Pushing next_check_at to the lease end keeps a job out of the due set while a step runs on it.
-        await self.session.execute(update(Video).where(Video.id.in_(ids), free_lease)
+        await self.session.execute(update(Video).where(Video.id.in_(ids), _lease_free(now, owner))
                                    .values(lease_owner=owner, lease_until=lease_until, next_check_at=lease_until))
         leased = await self.session.execute(
             select(Video.id).where(Video.id.in_(ids), Video.lease_owner == owner))
@@ -127,9 +130,8 @@ class VideoRepository:
     async def claim_submissions(self, provider: str, slots: int, now: datetime, owner: str,
                                 lease_until: datetime) -> list[str]:
         """Oldest locally queued jobs of a provider, up to its free concurrency slots."""
-        free_lease = or_(Video.lease_until.is_(None), Video.lease_until < now, Video.lease_owner == owner)
         stmt = (select(Video.id).where(Video.provider == provider, Video.status == QUEUED,
-                                       Video.submit_state == SUBMIT_PENDING, free_lease,
+                                       Video.submit_state == SUBMIT_PENDING, _lease_free(now, owner),
                                        or_(Video.next_check_at.is_(None), Video.next_check_at <= now))
                 .order_by(Video.created_at, Video.id).limit(slots))
         ids = (await self.session.execute(stmt)).scalars().all()
@@ -149,10 +151,6 @@ class VideoRepository:
         stmt = select(func.min(Video.next_check_at)).where(or_(
             Video.status.in_(ACTIVE_STATUSES), and_(Video.status == COMPLETED, Video.download_state == DL_PENDING)))
         return (await self.session.execute(stmt)).scalar_one()
-
-    async def pending_submission_providers(self) -> list[str]:
-        stmt = select(Video.provider).where(Video.status == QUEUED, Video.submit_state == SUBMIT_PENDING).distinct()
-        return list((await self.session.execute(stmt)).scalars().all())
 
     async def counts_by_status(self) -> dict[str, int]:
         rows = await self.session.execute(select(Video.status, func.count()).group_by(Video.status))
