@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from sora2 import health, web
+from sora2.apitokens.router import router as tokens_router
 from sora2.auth.ratelimit import LoginLimiter
 from sora2.auth.router import router as auth_router
 from sora2.auth.tokens import TokenCodec, load_or_create_secret, write_private_file
@@ -152,7 +153,7 @@ def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
     api.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True,
                        allow_methods=["*"], allow_headers=["*"])
     api.add_middleware(AccessLogMiddleware)
-    for router in (auth_router, users_router, videos_router, providers_router, health.router):
+    for router in (auth_router, tokens_router, users_router, videos_router, providers_router, health.router):
         api.include_router(router)
     if emulator is not None:
         api.mount("/emulator", emulator[1])

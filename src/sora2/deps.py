@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sora2.auth.service import AuthService
+from sora2.auth.resolve import resolve_principal
 from sora2.context import AppContext
 from sora2.errors import Forbidden, Unauthorized
 from sora2.auth.principal import Principal
@@ -39,18 +39,17 @@ def bearer_token(request: Request) -> str | None:
     return header[len("Bearer "):].strip()
 
 
-async def _resolve(ctx: AppContext, token: str | None) -> Principal:
-    if not token:
-        raise Unauthorized("No token provided", code="no_token")
-    principal = ctx.principals.get_for_token(token, ctx.tokens)
-    if principal is not None:
-        return principal  # the common case needs no database session at all
-    async with ctx.sessions.begin() as session:
-        return await AuthService(session, ctx.tokens, ctx.limiter, ctx.principals).user_for_token(token)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _checked(request: Request, principal: Principal) -> Principal:
+    if request.method not in SAFE_METHODS and not principal.can_write:
+        raise Forbidden("This API token is read-only; this request needs the write scope", code="insufficient_scope")
+    return principal
 
 
 async def current_user(request: Request, ctx: CtxDep) -> Principal:
-    return await _resolve(ctx, bearer_token(request))
+    return _checked(request, await resolve_principal(ctx, bearer_token(request)))
 
 
 async def current_user_or_query_token(request: Request, ctx: CtxDep) -> Principal:
@@ -58,7 +57,7 @@ async def current_user_or_query_token(request: Request, ctx: CtxDep) -> Principa
     token = bearer_token(request)
     if token is None:
         token = request.query_params.get("token")
-    return await _resolve(ctx, token)
+    return _checked(request, await resolve_principal(ctx, token))
 
 
 async def admin_user(user: Annotated[Principal, Depends(current_user)]) -> Principal:

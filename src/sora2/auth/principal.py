@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -13,6 +13,10 @@ if TYPE_CHECKING:
     from sora2.auth.tokens import TokenCodec
 
 
+READ, WRITE = "read", "write"
+ALL_SCOPES = frozenset({READ, WRITE})
+
+
 @dataclass(frozen=True)
 class Principal:
     id: str
@@ -20,10 +24,17 @@ class Principal:
     role: str
     disabled: bool
     created_at: datetime | None
+    # Set when the caller authenticated with a personal API token rather than a password sign-in.
+    token_id: str | None = None
+    scopes: frozenset[str] = field(default=ALL_SCOPES)
 
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def can_write(self) -> bool:
+        return WRITE in self.scopes
 
     @classmethod
     def of(cls, user: User) -> "Principal":

@@ -1,6 +1,7 @@
 """ORM tables, one per file; importing this package registers them all on Base.metadata."""
 
+from sora2.models.api_token import ApiToken
 from sora2.models.user import User
 from sora2.models.video import Video
 
-__all__ = ["User", "Video"]
+__all__ = ["ApiToken", "User", "Video"]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import socketio
 
-from sora2.auth.service import AuthService
+from sora2.auth.resolve import resolve_principal
 from sora2.context import AppContext
 from sora2.errors import AppError
 from sora2.events import VideoUpdated
@@ -52,8 +52,7 @@ def create_socket_server(cors_origins: list[str], get_ctx: Callable[[], AppConte
             raise socketio.exceptions.ConnectionRefusedError(AUTH_ERROR)
         ctx = get_ctx()
         try:
-            async with ctx.sessions.begin() as session:
-                user = await AuthService(session, ctx.tokens, ctx.limiter, ctx.principals).user_for_token(token)
+            user = await resolve_principal(ctx, token)
         except AppError:
             raise socketio.exceptions.ConnectionRefusedError(AUTH_ERROR) from None
         await sio.save_session(sid, {"user_id": user.id})

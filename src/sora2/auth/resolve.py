@@ -1,0 +1,24 @@
+"""One answer to "who is this bearer token?" for REST, Socket.IO and MCP alike: a sign-in JWT or a personal API
+token."""
+
+from __future__ import annotations
+
+from sora2.apitokens.service import ApiTokenService, is_api_token
+from sora2.auth.principal import Principal
+from sora2.auth.service import AuthService
+from sora2.context import AppContext
+from sora2.errors import Unauthorized
+
+
+async def resolve_principal(ctx: AppContext, token: str | None) -> Principal:
+    if not token:
+        raise Unauthorized("No token provided", code="no_token")
+    if is_api_token(token):
+        # Never cached: a revoked token must fail on its very next request, on every instance.
+        async with ctx.sessions.begin() as session:
+            return await ApiTokenService(session).authenticate(token)
+    principal = ctx.principals.get_for_token(token, ctx.tokens)
+    if principal is not None:
+        return principal  # the common case needs no database session at all
+    async with ctx.sessions.begin() as session:
+        return await AuthService(session, ctx.tokens, ctx.limiter, ctx.principals).user_for_token(token)
