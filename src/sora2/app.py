@@ -6,7 +6,7 @@ import gc
 import logging
 import secrets
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from typing import Any
 
 import socketio
@@ -125,6 +125,17 @@ async def _start(app: FastAPI, settings: Settings, emulator: tuple[Any, Any] | N
     return ctx
 
 
+def _mcp_endpoint(api: FastAPI, settings: Settings):  # noqa: ANN202
+    """`/mcp` for agents (streamable HTTP); imported only when enabled, the MCP SDK is a large import."""
+    if not settings.mcp_enabled:
+        return None
+    from sora2.mcp_server.http import MCP_PATH, McpEndpoint
+
+    endpoint = McpEndpoint(api, settings)
+    api.add_route(MCP_PATH, endpoint, methods=["GET", "POST", "DELETE"], include_in_schema=False)
+    return endpoint
+
+
 def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
     settings = settings or get_settings()
     emulator = _build_emulator(settings)
@@ -136,7 +147,8 @@ def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
         # Startup objects live as long as the process: keep them out of every future GC pass.
         gc.freeze()
         try:
-            yield
+            async with mcp.running() if mcp is not None else nullcontext():
+                yield
         finally:
             if ctx.tracker is not None:
                 await ctx.tracker.stop()
@@ -157,6 +169,7 @@ def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
         api.include_router(router)
     if emulator is not None:
         api.mount("/emulator", emulator[1])
+    mcp = _mcp_endpoint(api, settings)
     web.mount_spa(api)
     asgi = socketio.ASGIApp(sio, other_asgi_app=api, socketio_path="socket.io")
     asgi.fastapi = api  # type: ignore[attr-defined]  (tests reach the FastAPI app and its state here)

@@ -1,10 +1,11 @@
-"""`sora2` command line: serve, emulator, db, users, openapi."""
+"""`sora2` command line: serve, emulator, mcp, db, users, openapi, and the client commands."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
+from sora2.cli_client import register as register_client_commands
 from sora2.config import get_settings
 
 app = typer.Typer(help="Sora2 Platform: self-hosted AI video studio.", no_args_is_help=True)
@@ -19,6 +21,7 @@ db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+register_client_commands(app)  # login, logout, whoami, create, list, get, download, rm (sora2/cli_client.py)
 T = TypeVar("T")
 
 
@@ -159,6 +162,22 @@ def users_import(path: Path) -> None:
     """Import the original system's users.json (bcrypt hashes are kept and upgraded at next login)."""
     added, skipped = _run_users(lambda s: s.import_users_json(path))
     typer.echo(f"imported {added} users, skipped {skipped} already present")
+
+
+@app.command(name="mcp")
+def mcp_stdio() -> None:
+    """MCP server over stdio for a local agent (Claude Desktop, Claude Code...). It talks to a running server:
+    run `sora2 login URL` once, or set SORA2_URL and SORA2_TOKEN."""
+    from sora2.mcp_server.stdio import StdioSetupError, serve_stdio
+
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)  # stdout carries the protocol only
+    try:
+        asyncio.run(serve_stdio())
+    except StdioSetupError as exc:
+        typer.echo(f"sora2 mcp: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        pass
 
 
 @app.command()

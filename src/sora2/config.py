@@ -26,6 +26,13 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:5173", "http://127.0.0.1:5173"])
     public_url: str | None = None
 
+    # MCP (streamable HTTP at /mcp): extra Host values it accepts besides localhost and public_url's host;
+    # "*" turns the Host/Origin check off (only behind a proxy that sets Host itself).
+    mcp_enabled: bool = True
+    mcp_allowed_hosts: list[str] = Field(default_factory=list)
+    # Let the HTTP MCP server fetch `image_url`s on private/loopback addresses (off: no server-side request forgery).
+    mcp_allow_private_urls: bool = False
+
     # auth
     jwt_secret: SecretStr | None = None
     jwt_expires_seconds: int = 7 * 24 * 3600

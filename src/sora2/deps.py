@@ -52,6 +52,11 @@ async def current_user(request: Request, ctx: CtxDep) -> Principal:
     return _checked(request, await resolve_principal(ctx, bearer_token(request)))
 
 
+async def current_user_any_scope(request: Request, ctx: CtxDep) -> Principal:
+    """For the few writes any token may make about itself (revoking itself); the route checks the rest."""
+    return await resolve_principal(ctx, bearer_token(request))
+
+
 async def current_user_or_query_token(request: Request, ctx: CtxDep) -> Principal:
     """For content routes only: the original's clients put the token in `?token=` for <video src>."""
     token = bearer_token(request)
@@ -67,5 +72,6 @@ async def admin_user(user: Annotated[Principal, Depends(current_user)]) -> Princ
 
 
 CurrentUser = Annotated[Principal, Depends(current_user)]
+AnyScopeUser = Annotated[Principal, Depends(current_user_any_scope)]
 MediaUser = Annotated[Principal, Depends(current_user_or_query_token)]
 AdminUser = Annotated[Principal, Depends(admin_user)]

@@ -132,3 +132,13 @@ async def test_token_cannot_reach_another_users_video(client, admin_headers, use
 async def test_forged_token_with_our_prefix_is_refused(client):
     response = await client.get("/api/videos", headers=bearer("s2p_" + "A" * 43))
     assert response.status_code == 401 and response.json()["error"] == "Invalid token"
+
+
+async def test_read_only_token_can_revoke_itself_only(client, user_headers):
+    other = await _create(client, user_headers, name="other")
+    reader = await _create(client, user_headers, name="reader", scopes=["read"])
+    denied = await client.delete(f"/api/tokens/{other['id']}", headers=bearer(reader["token"]))
+    assert denied.status_code == 403 and denied.json()["code"] == "insufficient_scope"
+    assert (await client.delete(f"/api/tokens/{reader['id']}", headers=bearer(reader["token"]))).status_code == 200
+    assert (await client.get("/api/videos", headers=bearer(reader["token"]))).status_code == 401
+    assert (await client.get("/api/videos", headers=bearer(other["token"]))).status_code == 200

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Request
 from sora2.apitokens.schemas import TokenCreatedOut, TokenCreateIn, TokenOut, TokensOut
 from sora2.apitokens.service import ApiTokenService
 from sora2.bodies import read_model
-from sora2.deps import AdminUser, CurrentUser, SessionDep
+from sora2.deps import AdminUser, AnyScopeUser, CurrentUser, SessionDep
 from sora2.users.schemas import SuccessMessage
 
 router = APIRouter(prefix="/api", tags=["tokens"])
@@ -29,8 +29,9 @@ async def list_tokens(user: CurrentUser, session: SessionDep) -> TokensOut:
 
 
 @router.delete("/tokens/{token_id}", response_model=SuccessMessage)
-async def revoke_token(token_id: str, user: CurrentUser, session: SessionDep) -> SuccessMessage:
-    """Revoke one of the caller's tokens; it stops working on its next request."""
+async def revoke_token(token_id: str, user: AnyScopeUser, session: SessionDep) -> SuccessMessage:
+    """Revoke one of the caller's tokens; it stops working on its next request. A read-only token may revoke
+    itself (logging out), nothing else."""
     await ApiTokenService(session).revoke(user, token_id)
     return SuccessMessage(message="Token revoked")
 

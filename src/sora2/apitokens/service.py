@@ -73,6 +73,8 @@ class ApiTokenService:
         token = await self.repo.get(token_id)
         if token is None or (token.user_id != caller.id and not as_admin):
             raise NotFound("Token not found")
+        if not caller.can_write and token_id != caller.token_id:
+            raise Forbidden("This API token is read-only; it can revoke only itself", code="insufficient_scope")
         await self.repo.delete(token_id)
 
     async def authenticate(self, secret: str) -> Principal:

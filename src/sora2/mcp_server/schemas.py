@@ -1,0 +1,104 @@
+"""Typed tool outputs: compact views of the REST records, so agents read what matters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class VideoInfo(BaseModel):
+    id: str
+    status: str = Field(description="queued, in_progress, completed or failed")
+    progress: int = 0
+    prompt: str
+    model: str
+    size: str
+    seconds: str
+    provider: str | None = None
+    emulated: bool = Field(False, description="True when made by the built-in offline emulator, not a real model")
+    estimated_cost: float = Field(0.0, description="USD, from the provider's price table")
+    actual_cost: float | None = Field(None, description="USD, as billed by the provider, when it reports it")
+    error_message: str | None = None
+    download_state: str | None = Field(None, description="pending, done, failed or expired (the local MP4)")
+    remix_of: str | None = None
+    continued_from: str | None = None
+    created_at: int | None = None
+    completed_at: int | None = None
+
+    @classmethod
+    def of(cls, record: dict[str, Any]) -> "VideoInfo":
+        return cls(**{k: record.get(k) for k in cls.model_fields if k in record and record.get(k) is not None},
+                   estimated_cost=record.get("cost") or 0.0)
+
+
+class CreateResult(BaseModel):
+    id: str
+    status: str
+    model: str
+    size: str
+    seconds: str
+    provider: str | None = None
+    emulated: bool = False
+    estimated_cost: float
+    next_step: str = "Call wait_for_video with this id to follow it."
+
+
+class VideoList(BaseModel):
+    videos: list[VideoInfo]
+    total: int | None = None
+    limit: int
+    offset: int
+
+
+class WaitResult(BaseModel):
+    done: bool = Field(description="True when nothing more will happen: completed and downloaded, or failed")
+    video: VideoInfo
+    waited_seconds: float
+    message: str
+
+
+class ModelInfo(BaseModel):
+    model_config = ConfigDict(extra="allow")  # providers may describe more (aspect ratios, resolutions, ...)
+
+    id: str
+    name: str
+    sizes: list[str] = []
+    durations: list[str] = []
+    default_size: str | None = None
+    default_duration: str | None = None
+    features: dict[str, bool] = {}
+    price_per_second: dict[str, float] = {}
+
+
+class ProviderModels(BaseModel):
+    id: str
+    name: str
+    emulated: bool = False
+    models: list[ModelInfo]
+
+
+class ModelsResult(BaseModel):
+    providers: list[ProviderModels]
+    default_provider: str | None = None
+    default_model: str | None = None
+
+
+class DownloadResult(BaseModel):
+    video_id: str
+    path: str | None = Field(None, description="Where the file was written (stdio server)")
+    url: str | None = Field(None, description="A short-lived signed URL that needs no token (HTTP server)")
+    bytes: int | None = None
+    variant: str = "video"
+
+
+class DeleteResult(BaseModel):
+    success: bool
+    video_id: str
+
+
+class CostStats(BaseModel):
+    user_total: float = Field(description="USD spent on your completed videos")
+    user_count: int
+    platform_total: float = Field(description="All users (admins); your own figures otherwise")
+    platform_count: int
