@@ -55,20 +55,36 @@ def emulator(port: Annotated[int, typer.Option(help="Port to listen on")] = 8090
              data_dir: Annotated[Path | None, typer.Option(help="Where jobs and media persist")] = None,
              job_seconds: Annotated[float | None, typer.Option(help="Seconds per job")] = None,
              api_key: Annotated[str | None, typer.Option(help="Require this bearer key (default: any)")] = None,
-             render_workers: Annotated[int, typer.Option(help="Parallel render threads")] = 1) -> None:
-    """Run the provider emulator alone (OpenAI /v1/videos shape at http://HOST:PORT/v1)."""
+             render_workers: Annotated[int, typer.Option(help="Parallel render threads")] = 1,
+             flavor: Annotated[str, typer.Option(help="Wire contract: openai (/v1/videos) or openrouter "
+                                                      "(/api/v1/videos)")] = "openai",
+             webhook_secret: Annotated[str | None, typer.Option(
+                 help="openrouter: sign webhooks with this secret", envvar="SORA2_OPENROUTER_WEBHOOK_SECRET",
+                 show_envvar=True)] = None) -> None:
+    """Run a provider emulator alone: OpenAI's /v1/videos (default) or OpenRouter's /api/v1/videos."""
     import uvicorn
 
     from sora2.emulator import EmulatorConfig, create_standalone_app
 
+    if flavor not in ("openai", "openrouter"):
+        raise typer.BadParameter("expected openai or openrouter", param_hint="--flavor")
     settings = get_settings()
     _configure_logging(settings.log_level)
     config = EmulatorConfig(data_dir=data_dir or settings.emulator_dir,
                             job_seconds=job_seconds if job_seconds is not None else settings.emulator_job_seconds,
                             fps=settings.emulator_fps, api_key=api_key, render_workers=render_workers)
-    typer.echo(f"Emulator on http://{host}:{port}/v1 — point the server at it with "
-               f"SORA2_OPENAI_BASE_URL=http://{host}:{port}/v1 SORA2_OPENAI_API_KEY=anything")
-    uvicorn.run(create_standalone_app(config), host=host, port=port, access_log=False, log_config=None)
+    if flavor == "openrouter":
+        from sora2.emulator.openrouter import OpenRouterEmulator, create_openrouter_standalone_app
+
+        emulator_app = create_openrouter_standalone_app(OpenRouterEmulator(config, webhook_secret=webhook_secret))
+        typer.echo(f"OpenRouter emulator on http://{host}:{port}/api/v1 — use it with "
+                   f'OpenRouter(api_key="anything", server_url="http://{host}:{port}/api/v1")'
+                   + (" (webhooks signed)" if webhook_secret else ""))
+    else:
+        emulator_app = create_standalone_app(config)
+        typer.echo(f"Emulator on http://{host}:{port}/v1 — point the server at it with "
+                   f"SORA2_OPENAI_BASE_URL=http://{host}:{port}/v1 SORA2_OPENAI_API_KEY=anything")
+    uvicorn.run(emulator_app, host=host, port=port, access_log=False, log_config=None)
 
 
 @db_app.command("upgrade")

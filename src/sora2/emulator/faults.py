@@ -67,20 +67,35 @@ def _checked(name: str, value: Any) -> Any:
         return checked
     if name in ("timeout_seconds", "retry_after_seconds"):
         return _seconds(name, value, optional=False)
-    if name == "error_kinds":
-        return _subset(name, value, ERROR_KINDS)
-    if name == "operations":
-        return _subset(name, value, OPERATIONS)
     return _seed(value)
 
 
 class FaultInjector:
-    """Holds the knobs, draws from seeded RNGs, and counts what it injected."""
+    """Holds the knobs, draws from seeded RNGs, and counts what it injected.
 
-    def __init__(self) -> None:
-        self.settings = FaultSettings()
-        self.injected: dict[str, int] = {kind: 0 for kind in ERROR_KINDS}
+    Each emulated provider names its own operations and error kinds (and may add knobs with a `FaultSettings`
+    subclass); the defaults are the OpenAI flavor's.
+    """
+
+    def __init__(self, *, operations: tuple[str, ...] = OPERATIONS, error_kinds: tuple[str, ...] = ERROR_KINDS,
+                 settings_type: type[FaultSettings] = FaultSettings) -> None:
+        self.operations = operations
+        self.error_kinds = error_kinds
+        self._settings_type = settings_type
+        self.settings = self._defaults()
+        self.injected: dict[str, int] = {kind: 0 for kind in error_kinds}
         self._reseed(None)
+
+    def _defaults(self) -> FaultSettings:
+        return self._settings_type(operations=list(self.operations))
+
+    def check_knob(self, name: str, value: Any) -> Any:
+        """The checked value of one knob; subclasses extend it for their own knobs."""
+        if name == "error_kinds":
+            return _subset(name, value, self.error_kinds)
+        if name == "operations":
+            return _subset(name, value, self.operations)
+        return _checked(name, value)
 
     def _reseed(self, seed: int | None) -> None:
         # Two streams, so whether a new job fails does not depend on how many requests drew a fault before it.
@@ -91,18 +106,18 @@ class FaultInjector:
         """Applies the given knobs (all checked first, so a bad patch changes nothing)."""
         if not isinstance(patch, dict):
             raise EmulatorError(400, "Expected a JSON object of fault knobs.")
-        known = {f.name for f in fields(FaultSettings)}
+        known = {f.name for f in fields(self._settings_type)}
         unknown = sorted(set(patch) - known)
         if unknown:
             raise EmulatorError(400, f"Unknown fault knobs {unknown}; known: {sorted(known)}.")
-        checked = {name: _checked(name, value) for name, value in patch.items()}
+        checked = {name: self.check_knob(name, value) for name, value in patch.items()}
         for name, value in checked.items():
             setattr(self.settings, name, value)
         if "seed" in checked:
             self._reseed(self.settings.seed)
 
     def reset(self) -> None:
-        self.settings = FaultSettings()
+        self.settings = self._defaults()
         self._reseed(None)
 
     def as_json(self) -> dict[str, Any]:

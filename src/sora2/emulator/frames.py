@@ -33,11 +33,16 @@ def rgb_to_yuv420(image: Image.Image) -> np.ndarray:
 
 
 def split_planes(yuv: np.ndarray, width: int, height: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Views on the Y, U and V planes of a packed yuv420p array (needs height % 4 == 0, as every allowed size)."""
-    quarter = height // 4
+    """Views on the Y, U and V planes of a packed (C-contiguous) yuv420p array.
+
+    The chroma planes follow the Y rows back to back, so they are cut from the flat tail rather than by rows:
+    that also holds when height % 4 != 0 (854-pixel-tall portrait frames), where a plane ends mid-row.
+    """
     y = yuv[:height]
-    u = yuv[height:height + quarter].reshape(height // 2, width // 2)
-    v = yuv[height + quarter:height + 2 * quarter].reshape(height // 2, width // 2)
+    chroma = yuv[height:].reshape(-1)  # a view: the rows after Y are contiguous
+    plane = (height // 2) * (width // 2)
+    u = chroma[:plane].reshape(height // 2, width // 2)
+    v = chroma[plane:2 * plane].reshape(height // 2, width // 2)
     return y, u, v
 
 
@@ -61,16 +66,22 @@ class ClipTiming:
 
 class FrameComposer:
     def __init__(self, layout: SceneLayout, static_layer: Image.Image, accent: tuple[int, int, int],
-                 timing: ClipTiming, reference: Image.Image | None = None) -> None:
+                 timing: ClipTiming, reference: Image.Image | None = None,
+                 last_reference: Image.Image | None = None) -> None:
         self.layout = layout
         self.timing = timing
         self.base = rgb_to_yuv420(static_layer)
         self.accent = yuv_colour(accent)
         self.stamps = self._glyph_stamps()
         self.cell_w = glyph_cell(timecode_font(layout.width, layout.height))[0]
-        self.reference = None if reference is None else rgb_to_yuv420(
-            reference.convert("RGB").resize((layout.width, layout.height)))
-        self.fade_frames = min(int(FADE_SECONDS * timing.fps), timing.total_frames // 4) if reference else 0
+        self.reference = self._fitted(reference)
+        self.last_reference = self._fitted(last_reference)
+        self.fade_frames = min(int(FADE_SECONDS * timing.fps), timing.total_frames // 4)
+
+    def _fitted(self, image: Image.Image | None) -> np.ndarray | None:
+        if image is None:
+            return None
+        return rgb_to_yuv420(image.convert("RGB").resize((self.layout.width, self.layout.height)))
 
     def _glyph_stamps(self) -> dict[str, np.ndarray]:
         """Glyphs as final Y values over the timecode box (whose chroma is neutral, so only Y changes)."""
@@ -89,9 +100,12 @@ class FrameComposer:
         self._paint(planes, self._block_rect(index))
         self._stamp_timecode(planes[0], self.timing.timecode(index))
         if index < self.fade_frames and self.reference is not None:
-            weight = (256 * index) // self.fade_frames  # frame 0 is the reference image, exactly
-            mixed = self.reference.astype(np.uint16) * (256 - weight) + frame.astype(np.uint16) * weight
-            frame = (mixed >> 8).astype(np.uint8)
+            # frame 0 is the reference image, exactly
+            frame = _blend(self.reference, frame, (256 * index) // self.fade_frames)
+        from_end = self.timing.total_frames - 1 - index
+        if from_end < self.fade_frames and self.last_reference is not None:
+            # and the last frame is the last-frame image, exactly
+            frame = _blend(self.last_reference, frame, (256 * from_end) // self.fade_frames)
         return frame
 
     def _progress_rect(self, index: int) -> Rect:
@@ -122,3 +136,9 @@ class FrameComposer:
             left = tc.x + position * self.cell_w
             stamp = self.stamps[char]
             y[tc.y:tc.y + stamp.shape[0], left:left + stamp.shape[1]] = stamp
+
+
+def _blend(image: np.ndarray, frame: np.ndarray, weight: int) -> np.ndarray:
+    """`image` over `frame`: weight 0 is all image, 256 all frame."""
+    mixed = image.astype(np.uint16) * (256 - weight) + frame.astype(np.uint16) * weight
+    return (mixed >> 8).astype(np.uint8)

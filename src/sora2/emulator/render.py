@@ -41,6 +41,7 @@ class RenderSpec:
     prompt: str
     caption: str = ""
     reference: bytes | None = None  # image bytes shown as the first frame, fading into the scene
+    last_reference: bytes | None = None  # image bytes the scene fades into, shown as the last frame
 
     @property
     def total_frames(self) -> int:
@@ -59,7 +60,9 @@ def build_composer(spec: RenderSpec) -> FrameComposer:
     label = f"{spec.seconds // 60:02d}:{spec.seconds % 60:02d}:00"
     static = draw_static_layer(layout, spec.prompt, spec.caption, label)
     reference = Image.open(io.BytesIO(spec.reference)) if spec.reference else None
-    return FrameComposer(layout, static, palette(spec.prompt)[2], ClipTiming(spec.fps, spec.total_frames), reference)
+    last_reference = Image.open(io.BytesIO(spec.last_reference)) if spec.last_reference else None
+    return FrameComposer(layout, static, palette(spec.prompt)[2], ClipTiming(spec.fps, spec.total_frames), reference,
+                         last_reference)
 
 
 def _open_encoder(path: Path, spec: RenderSpec) -> tuple[av.container.OutputContainer, av.VideoStream]:

@@ -12,6 +12,7 @@ import os
 import secrets
 import shutil
 from pathlib import Path
+from typing import Any, Generic, Protocol, TypeVar
 
 from sora2.emulator.jobs import Job
 
@@ -45,26 +46,41 @@ def write_atomic(path: Path, data: bytes) -> None:
         temp.unlink(missing_ok=True)
 
 
-class JobStore:
-    def __init__(self, jobs_dir: Path, media_dir: Path) -> None:
+class StoredJob(Protocol):
+    """What the store needs of a job record: an id, a creation order and a JSON round trip."""
+
+    id: str
+    seq: int
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
+J = TypeVar("J", bound=StoredJob)
+
+
+class JobStore(Generic[J]):
+    """Job records of one emulated provider; `job_type` is its record class (`from_json` builds one)."""
+
+    def __init__(self, jobs_dir: Path, media_dir: Path, job_type: Any = Job) -> None:
         self.jobs_dir = jobs_dir
         self.media_dir = media_dir
+        self.job_type = job_type
 
     def ensure_dirs(self) -> None:
         self.jobs_dir.mkdir(parents=True, exist_ok=True)
         self.media_dir.mkdir(parents=True, exist_ok=True)
 
-    def save(self, job: Job) -> None:
+    def save(self, job: J) -> None:
         write_atomic(self.jobs_dir / f"{job.id}.json", json.dumps(job.to_json(), sort_keys=True).encode())
 
-    def load_all(self) -> list[Job]:
+    def load_all(self) -> list[J]:
         """Every stored job (tombstones of deleted ones included), oldest first; unreadable files are skipped."""
-        jobs: list[Job] = []
+        jobs: list[J] = []
         for path in self.jobs_dir.glob("*.json"):
             if path.name.startswith(TEMP_PREFIX):
                 continue
             try:
-                jobs.append(Job.from_json(json.loads(path.read_text())))
+                jobs.append(self.job_type.from_json(json.loads(path.read_text())))
             except (OSError, ValueError, TypeError) as exc:
                 log.warning("emulator: skipping unreadable job file %s (%s)", path.name, exc)
         self._sweep_temp_files()
