@@ -3,16 +3,22 @@ fixed 5-second poller, in the same process, on the same emulator, with jobs of t
 
 Target: at most a third of the fixed poller's requests, with notification no later than 1 s after the provider
 finishes. "Finishes" is the emulator's own completion time for the job (end of its clock and render).
+
+A last row per job length: the same tracker on the OpenRouter emulator with signed webhooks on (polling only as the
+90 s safety net), so a video costs create + one poll after the webhook + the download.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import logging
 import statistics
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -135,15 +141,103 @@ async def measure(count: int, job_seconds: float) -> list[str]:
     return lines
 
 
+class _LateBound(httpx.AsyncBaseTransport):
+    """Delivers the emulator's webhooks into the app in-process (the app is built after the emulator)."""
+
+    app = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await httpx.ASGITransport(app=self.app).handle_async_request(request)
+
+
+@contextlib.asynccontextmanager
+async def _serve(app) -> AsyncIterator[str]:  # noqa: ANN001
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="off", log_level="critical",
+                                          access_log=False))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+async def measure_webhooks(count: int, job_seconds: float) -> str:
+    """Our tracker on the OpenRouter emulator (a real port, the official SDK) with signed webhooks on: polling
+    waits 90 s, so completion is noticed through the webhook. Latency runs from the emulator's completion time."""
+    from pydantic import SecretStr
+
+    from sora2.emulator import EmulatorConfig
+    from sora2.emulator.openrouter import OpenRouterEmulator
+
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # the SDK's client logs every request at INFO
+    secret, key = "bench-webhook-secret", "sk-or-bench"
+    target = _LateBound()
+    with tempfile.TemporaryDirectory() as tmp:
+        emulator = OpenRouterEmulator(EmulatorConfig(data_dir=Path(tmp) / "openrouter", job_seconds=job_seconds,
+                                                     api_key=key), webhook_secret=secret, webhook_transport=target)
+        await emulator.start()
+        try:
+            async with _serve(emulator.app) as url:
+                settings = Settings(_env_file=None, data_dir=Path(tmp) / "data", jwt_secret="bench-" + "x" * 40,
+                                    admin_password="bench-password", log_level="WARNING", mcp_enabled=False,
+                                    openrouter_api_key=SecretStr(key), openrouter_base_url=f"{url}/api/v1",
+                                    openrouter_webhook_secret=SecretStr(secret), public_url="https://bench.test",
+                                    openrouter_webhook_poll_seconds=90.0, openrouter_concurrency=count * 2)
+                requests, latencies = await _run_openrouter(settings, target, emulator, count)
+        finally:
+            await emulator.stop()
+    return report("ours, webhooks (OR)", requests, latencies, count)
+
+
+async def _run_openrouter(settings: Settings, target: _LateBound, emulator, count: int):  # noqa: ANN001, ANN202
+    asgi = create_app(settings)
+    target.app = asgi
+    async with asgi.fastapi.router.lifespan_context(asgi.fastapi):
+        ctx = asgi.fastapi.state.ctx
+        notified: dict[str, float] = {}
+        done = asyncio.Event()
+
+        def on_event(event: object) -> None:
+            if isinstance(event, VideoUpdated) and event.updates.get("download_state") == "done":
+                notified.setdefault(event.video_id, time.time())
+                if len(notified) == count:
+                    done.set()
+
+        ctx.bus.subscribe(on_event)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=asgi), base_url="http://bench",
+                                     timeout=60) as http:
+            token = (await http.post("/api/auth/login", json={"username": "admin",
+                                                              "password": "bench-password"})).json()["token"]
+            headers = {"Authorization": f"Bearer {token}"}
+            body = {"model": "google/veo-3.1-fast", "seconds": "4", "aspect_ratio": "9:16", "resolution": "720p"}
+            ids = []
+            for i in range(count):
+                response = await http.post("/api/videos", json={"prompt": f"webhook {i}", **body}, headers=headers)
+                ids.append(response.json()["id"])
+            await asyncio.wait_for(done.wait(), timeout=900)
+            jobs = [(await http.get(f"/api/videos/{i}", headers=headers)).json()["provider_video_id"] for i in ids]
+    requests = {k: v for k, v in emulator.stats()["requests"].items() if k != "list_models"}
+    latencies = [notified[i] - emulator._jobs[j].completed_at() for i, j in zip(ids, jobs, strict=True)]  # noqa: SLF001
+    return requests, latencies
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--videos", type=int, default=6)
     # Not multiples of the fixed poller's 5 s, which would flatter it (it would poll right at completion).
     parser.add_argument("--job-seconds", type=str, default="33,63,123",
                         help="comma-separated emulator job lengths, one run each")
+    parser.add_argument("--only-webhooks", action="store_true", help="just the OpenRouter webhook row")
     args = parser.parse_args()
     for seconds in (float(s) for s in args.job_seconds.split(",")):
-        for line in asyncio.run(measure(args.videos, seconds)):
+        lines = [] if args.only_webhooks else asyncio.run(measure(args.videos, seconds))
+        lines.append(asyncio.run(measure_webhooks(args.videos, seconds)))
+        for line in lines:
             print(line)
         print()
 

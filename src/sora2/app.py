@@ -28,7 +28,9 @@ from sora2.handlers import AccessLogMiddleware, install_error_handlers
 from sora2.media import MediaStorage
 from sora2.metrics import Metrics
 from sora2.providers.base import ProviderError
-from sora2.providers.registry import ProviderRegistry, build_emulator_provider, build_openai_provider
+from sora2.providers.registry import (
+    ProviderRegistry, build_emulator_provider, build_openai_provider, build_openrouter_provider,
+)
 from sora2.providers_api.router import router as providers_router
 from sora2.realtime.server import bridge_events, create_socket_server
 from sora2.tracker.loop import Tracker
@@ -36,6 +38,7 @@ from sora2.users.router import router as users_router
 from sora2.videos.router import router as videos_router
 from sora2.videos.listcache import ListCache
 from sora2.videos.signing import MediaSigner
+from sora2.webhooks.router import router as webhooks_router
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +57,8 @@ def _providers(settings: Settings, emulator: tuple[Any, Any] | None) -> Provider
     providers = []
     if settings.openai_configured:
         providers.append(build_openai_provider(settings))
+    if settings.openrouter_configured:
+        providers.append(build_openrouter_provider(settings))
     if emulator is not None:
         providers.append(build_emulator_provider(settings, emulator[1], emulator[0].config.api_key))
     return ProviderRegistry(providers)
@@ -118,6 +123,7 @@ async def _start(app: FastAPI, settings: Settings, emulator: tuple[Any, Any] | N
     bridge_events(sio, ctx)
     bus.subscribe(_delete_remote_jobs(ctx))
     bus.subscribe(_invalidate_caches(ctx))
+    await ctx.providers.start()  # model discovery (cached copy first; never blocks startup for long)
     tracker = Tracker(ctx)
     await tracker.start()
     ctx.tracker = tracker
@@ -165,7 +171,8 @@ def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
     api.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True,
                        allow_methods=["*"], allow_headers=["*"])
     api.add_middleware(AccessLogMiddleware)
-    for router in (auth_router, tokens_router, users_router, videos_router, providers_router, health.router):
+    for router in (auth_router, tokens_router, users_router, videos_router, providers_router, webhooks_router,
+                   health.router):
         api.include_router(router)
     if emulator is not None:
         api.mount("/emulator", emulator[1])

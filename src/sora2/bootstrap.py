@@ -33,5 +33,10 @@ def announce_startup(ctx: AppContext) -> None:
     log.info("providers: %s", names)
     if any(p.info.emulated for p in ctx.providers.all):
         log.warning("using the built-in EMULATOR: videos are simulated, nothing is paid. To use a real provider set "
-                    "SORA2_OPENAI_BASE_URL and SORA2_OPENAI_API_KEY (any OpenAI /v1/videos-compatible gateway); "
-                    "see docs/providers.md")
+                    "SORA2_OPENROUTER_API_KEY (OpenRouter), or SORA2_OPENAI_BASE_URL and SORA2_OPENAI_API_KEY (any "
+                    "OpenAI /v1/videos-compatible gateway); see docs/providers.md")
+    if ctx.settings.openrouter_configured:
+        mode = ("webhooks to " + ctx.settings.public_url.rstrip("/") + "/api/webhooks/openrouter"
+                if ctx.settings.openrouter_webhooks and ctx.settings.public_url else
+                "polling only (webhooks need an https SORA2_PUBLIC_URL and SORA2_OPENROUTER_WEBHOOK_SECRET)")
+        log.info("OpenRouter: %s", mode)

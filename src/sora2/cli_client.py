@@ -242,6 +242,9 @@ Model = Annotated[str | None, typer.Option(help="e.g. sora-2 (see the server's p
 Size = Annotated[str | None, typer.Option(help="WIDTHxHEIGHT, e.g. 1280x720")]
 Seconds = Annotated[str | None, typer.Option(help="Duration, e.g. 4 or 8")]
 Provider = Annotated[str | None, typer.Option(help="Provider id (default: the server's default)")]
+AspectRatio = Annotated[str | None, typer.Option("--aspect-ratio",
+                                                 help="e.g. 16:9, for models described by ratio")]
+Resolution = Annotated[str | None, typer.Option(help="e.g. 720p, for models described by ratio")]
 Image = Annotated[Path | None, typer.Option(help="Reference image (JPEG, PNG, WebP): the first frame")]
 Wait = Annotated[bool, typer.Option("--wait", help="Wait with a progress bar, then download")]
 Out = Annotated[Path | None, typer.Option(help="Where to save the MP4 (implies --wait)")]
@@ -253,13 +256,15 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text
 def create(prompt: Prompt, model: Model = None, size: Size = None, seconds: Seconds = None,
            provider: Provider = None, image: Image = None, wait: Wait = False, out: Out = None,
            timeout: Timeout = DEFAULT_WAIT_SECONDS, idempotency_key: IdempotencyKey = None,
-           as_json: AsJson = False) -> None:
+           as_json: AsJson = False, aspect_ratio: AspectRatio = None, resolution: Resolution = None) -> None:
     """Create a video; with --wait or --out, wait for it and download the MP4."""
     data = _read_image(image) if image is not None else None
 
     async def action(client: StudioClient) -> tuple[dict, Path | None]:
         video = await client.create_video(prompt, model=model, size=size, seconds=seconds, provider=provider,
                                           image=data, image_filename=image.name if image else "reference.png",
+                                          extra={k: v for k, v in (("aspect_ratio", aspect_ratio),
+                                                                   ("resolution", resolution)) if v},
                                           idempotency_key=idempotency_key)
         if not as_json:
             print_created(video)

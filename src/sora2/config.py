@@ -55,6 +55,21 @@ class Settings(BaseSettings):
     openai_supports_remix: bool = True
     openai_timeout_seconds: float = 60.0
 
+    # OpenRouter's video API (Veo, Kling, Seedance, Wan, Hailuo, … behind one key); on when the key is set
+    openrouter_api_key: SecretStr | None = None
+    openrouter_base_url: str = "https://openrouter.ai/api/v1"
+    # The workspace's webhook signing secret; with an https public_url, jobs carry a callback_url.
+    openrouter_webhook_secret: SecretStr | None = None
+    openrouter_concurrency: int = 4
+    openrouter_timeout_seconds: float = 60.0
+    openrouter_models_refresh_seconds: float = 6 * 3600
+    # How long a first start (no cached model list yet) waits for discovery before serving without models.
+    openrouter_startup_timeout_seconds: float = 10.0
+    # With webhooks on, polling is only the safety net: at most one poll per this many seconds per job.
+    openrouter_webhook_poll_seconds: float = 90.0
+    # Model id prefixes that continue a video natively (previous_job_id); others continue from the last frame.
+    openrouter_extend_models: list[str] = Field(default_factory=lambda: ["google/veo-3.1"])
+
     # built-in emulator (used when no provider is configured)
     emulator_enabled: bool | None = None  # None: on when no provider is configured
     emulator_job_seconds: float = 8.0
@@ -99,10 +114,20 @@ class Settings(BaseSettings):
         return bool(self.openai_base_url or self.openai_api_key)
 
     @property
+    def openrouter_configured(self) -> bool:
+        return self.openrouter_api_key is not None
+
+    @property
+    def openrouter_webhooks(self) -> bool:
+        """Send callback_url: only to an https public URL, and only when deliveries can be verified."""
+        return bool(self.openrouter_webhook_secret and self.public_url
+                    and self.public_url.lower().startswith("https://"))
+
+    @property
     def use_emulator(self) -> bool:
         if self.emulator_enabled is not None:
             return self.emulator_enabled
-        return not self.openai_configured
+        return not (self.openai_configured or self.openrouter_configured)
 
     @property
     def resolved_instance_id(self) -> str:

@@ -5,10 +5,12 @@ import {
   type Orientation,
   estimateCost,
   fitDraftToModel,
+  nominalSize,
   orientationOf,
   orientationsFor,
   parseSize,
   sizesFor,
+  usesAspectRatio,
   validateDraft,
 } from '@/lib/capabilities'
 import { useProvidersStore } from '@/stores/providers'
@@ -23,6 +25,11 @@ export function useCreateDraft() {
     seconds: '',
     image: null,
     imageFit: 'pad',
+    aspectRatio: '',
+    resolution: '',
+    generateAudio: null,
+    seed: '',
+    negativePrompt: '',
   })
 
   const provider = computed(() => providers.provider(draft.providerId))
@@ -31,7 +38,10 @@ export function useCreateDraft() {
   const orientation = computed(() => orientationOf(draft.size))
   const sizes = computed(() => sizesFor(model.value, orientation.value))
   const durations = computed(() => model.value?.durations ?? [])
-  const cost = computed(() => estimateCost(model.value, draft.size, draft.seconds))
+  const byRatio = computed(() => usesAspectRatio(model.value))
+  const aspectRatios = computed(() => model.value?.aspect_ratios ?? [])
+  const resolutions = computed(() => model.value?.resolutions ?? [])
+  const cost = computed(() => estimateCost(model.value, draft.size, draft.seconds, draft.resolution || undefined))
   const errors = computed(() => validateDraft(draft, providers.providers))
 
   function apply(next: CreateDraft): void {
@@ -60,6 +70,13 @@ export function useCreateDraft() {
     apply(fitDraftToModel(draft, m))
   }
 
+  /** Models described by aspect ratio + resolution: the size is the nominal size of the pair. */
+  function chooseShape(aspectRatio: string | undefined, resolution: string | undefined): void {
+    if (aspectRatio !== undefined) draft.aspectRatio = aspectRatio
+    if (resolution !== undefined) draft.resolution = resolution
+    draft.size = nominalSize(draft.aspectRatio ?? '', draft.resolution) || draft.size
+  }
+
   /** Switch orientation, keeping the resolution where the model allows (1280×720 ↔ 720×1280). */
   function chooseOrientation(next: Orientation): void {
     const options = sizesFor(model.value, next)
@@ -75,7 +92,7 @@ export function useCreateDraft() {
   )
 
   return {
-    draft, provider, model, orientations, orientation, sizes, durations, cost, errors,
-    chooseProvider, chooseModel, chooseOrientation,
+    draft, provider, model, orientations, orientation, sizes, durations, cost, errors, byRatio, aspectRatios,
+    resolutions, chooseProvider, chooseModel, chooseOrientation, chooseShape,
   }
 }

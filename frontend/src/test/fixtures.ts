@@ -42,6 +42,33 @@ export const providersFixture: ProvidersOut = {
         },
       ],
     },
+    {
+      id: 'openrouter',
+      name: 'OpenRouter',
+      emulated: false,
+      concurrency: 4,
+      models: [
+        {
+          id: 'google/veo-3.1-fast',
+          name: 'Google: Veo 3.1 Fast',
+          sizes: ['1280x720', '720x1280', '1920x1080', '1080x1920'],
+          durations: ['4', '6', '8'],
+          default_size: '1280x720',
+          default_duration: '8',
+          features: {
+            image_reference: true, remix: false, extend: true, audio: true, audio_toggle: true, last_frame: true,
+            seed: true, negative_prompt: true,
+          },
+          price_per_second: { '1280x720': 0.1, '720x1280': 0.1, '1920x1080': 0.15, '1080x1920': 0.15 },
+          aspect_ratios: ['16:9', '9:16'],
+          resolutions: ['720p', '1080p'],
+          default_aspect_ratio: '16:9',
+          default_resolution: '720p',
+          price_per_second_by_resolution: { '720p': 0.1, '1080p': 0.15 },
+          frame_images: ['first_frame', 'last_frame'],
+        },
+      ],
+    },
   ],
 }
 

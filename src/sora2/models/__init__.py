@@ -3,5 +3,6 @@
 from sora2.models.api_token import ApiToken
 from sora2.models.user import User
 from sora2.models.video import Video
+from sora2.models.webhook_delivery import WebhookDelivery
 
-__all__ = ["ApiToken", "User", "Video"]
+__all__ = ["ApiToken", "User", "Video", "WebhookDelivery"]

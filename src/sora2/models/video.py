@@ -25,6 +25,7 @@ class Video(TimestampMixin, Base):
         UniqueConstraint("user_id", "idempotency_key", name="uq_videos_user_idempotency"),
         Index("ix_videos_user_created", "user_id", "created_at"),
         Index("ix_videos_due", "status", "next_check_at"),
+        Index("ix_videos_provider_job", "provider", "provider_video_id"),  # webhooks find jobs by provider id
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

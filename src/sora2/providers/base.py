@@ -22,12 +22,33 @@ class ModelCapabilities:
     price_per_second: dict[str, float]  # by size, USD
     image_reference: bool = True
     remix: bool = False
-    extend: bool = False
+    extend: bool = False  # continues a video natively (GenerationRequest.previous_job_id), not from its last frame
     audio: bool = False
+    # Models described by aspect ratio + resolution (sizes then hold the nominal size of each combination).
+    aspect_ratios: tuple[str, ...] = ()
+    resolutions: tuple[str, ...] = ()
+    default_aspect_ratio: str | None = None
+    default_resolution: str | None = None
+    price_per_second_by_resolution: dict[str, float] = field(default_factory=dict)  # USD
+    frame_images: tuple[str, ...] = ()  # "first_frame", "last_frame": which frames an image can pin
+    seed: bool = False
+    negative_prompt: bool = False
+    audio_toggle: bool = False  # the caller may turn the model's audio on or off
+    # Whether the delivered file has exactly the requested size (False: only its shape, e.g. 864x496 for 480p).
+    exact_size: bool = True
 
-    def price(self, size: str, seconds: str) -> float:
+    def price(self, size: str, seconds: str, resolution: str | None = None) -> float:
+        if resolution and resolution in self.price_per_second_by_resolution:
+            return round(self.price_per_second_by_resolution[resolution] * int(seconds), 2)
         rate = self.price_per_second.get(size, max(self.price_per_second.values(), default=0.0))
         return round(rate * int(seconds), 2)
+
+    def shape_of(self, size: str) -> tuple[str, str | None] | None:
+        """The (aspect ratio, resolution) whose nominal size is `size`, for models described that way."""
+        from sora2.providers.shapes import NAMING_RESOLUTION, nominal_size
+
+        return next(((ratio, res) for res in (self.resolutions or (None,)) for ratio in self.aspect_ratios
+                     if nominal_size(ratio, res or NAMING_RESOLUTION) == size), None)
 
 
 @dataclass(frozen=True)
@@ -53,6 +74,13 @@ class GenerationRequest:
     seconds: str
     image_jpeg: bytes | None = None  # already fitted to exactly `size`
     idempotency_key: str | None = None
+    aspect_ratio: str | None = None  # with resolution, for models described that way (size is then nominal)
+    resolution: str | None = None
+    last_frame_jpeg: bytes | None = None
+    generate_audio: bool | None = None  # None: the model's default
+    seed: int | None = None
+    negative_prompt: str | None = None
+    previous_job_id: str | None = None  # continue this provider job natively (models with `extend`)
 
 
 @dataclass
@@ -101,3 +129,6 @@ class Provider(Protocol):
     async def delete(self, job_id: str) -> None: ...
 
     async def close(self) -> None: ...
+
+    # Optional: `async def start(self) -> None` runs in the app's lifespan before the tracker starts (e.g. to
+    # discover models); ProviderRegistry.start calls it where present.

@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 
 EMULATOR_ID = "emulator"
 OPENAI_ID = "openai"
+OPENROUTER_ID = "openrouter"
 
 
 class ProviderRegistry:
@@ -46,7 +47,10 @@ class ProviderRegistry:
         if not candidates:
             raise BadRequest("No video provider is configured", code="no_provider")
         if model is None:
-            provider = candidates[0]
+            # A provider whose models are not discovered yet (OpenRouter offline at startup) offers none.
+            provider = next((p for p in candidates if p.info.models), None)
+            if provider is None:
+                raise BadRequest("No models are available yet; try again shortly", code="no_models")
             return provider, provider.info.models[0]
         for provider in candidates:
             capabilities = provider.info.model(model)
@@ -54,6 +58,12 @@ class ProviderRegistry:
                 return provider, capabilities
         allowed = sorted({m.id for p in candidates for m in p.info.models})
         raise BadRequest(f"Unknown model {model!r}. Allowed: {', '.join(allowed)}", code="unknown_model")
+
+    async def start(self) -> None:
+        for provider in self._providers.values():
+            start = getattr(provider, "start", None)
+            if start is not None:
+                await start()
 
     async def close(self) -> None:
         for provider in self._providers.values():
@@ -84,3 +94,10 @@ def build_emulator_provider(settings: Settings, emulator_asgi_app, api_key: str)
     client = httpx.AsyncClient(transport=transport, base_url="http://emulator.internal/v1/",
                                headers={"Authorization": f"Bearer {api_key}"})
     return OpenAICompatProvider(emulator_info(settings), client, timeout=settings.emulator_timeout_seconds)
+
+
+def build_openrouter_provider(settings: Settings, *, async_client: httpx.AsyncClient | None = None):  # noqa: ANN201
+    """OpenRouter's /api/v1/videos through its official SDK; models come from discovery (see openrouter_models)."""
+    from sora2.providers.openrouter import OpenRouterProvider
+
+    return OpenRouterProvider.from_settings(settings, provider_id=OPENROUTER_ID, async_client=async_client)

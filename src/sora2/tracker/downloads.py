@@ -11,6 +11,7 @@ from sora2.media import MediaError, MediaStorage, make_spritesheet, make_thumbna
 from sora2.providers.base import Provider, ProviderError
 
 log = logging.getLogger(__name__)
+SHAPE_TOLERANCE = 0.05  # 864x496 is "480p 16:9" too
 
 
 class DownloadError(Exception):
@@ -53,8 +54,19 @@ def _as_download_error(exc: ProviderError) -> DownloadError:
     return DownloadError(f"Download interrupted: {exc.message}", retryable=True, retry_after=exc.retry_after)
 
 
+def _verify(path: Path, width: int, height: int, seconds: float | None, exact_size: bool):  # noqa: ANN202
+    if exact_size:
+        return verify_mp4(path, width, height, seconds)
+    info = verify_mp4(path, None, None, seconds)
+    if abs(info.width / info.height - width / height) > SHAPE_TOLERANCE * width / height:
+        raise MediaError(f"video is {info.width}x{info.height}, expected the shape of {width}x{height}")
+    return info
+
+
 async def download_assets(provider: Provider, job_id: str, video_id: str, size: str, seconds: str,
-                          storage: MediaStorage) -> DownloadedAssets:
+                          storage: MediaStorage, *, exact_size: bool = True,
+                          check_duration: bool = True) -> DownloadedAssets:
+    """`exact_size=False`: the size is nominal (aspect ratio + resolution), so only its shape is checked."""
     width, height = (int(v) for v in size.lower().split("x"))
     video_path = storage.video_path(video_id)
     try:
@@ -62,7 +74,8 @@ async def download_assets(provider: Provider, job_id: str, video_id: str, size: 
     except ProviderError as exc:
         raise _as_download_error(exc) from None
     try:
-        info = await asyncio.to_thread(verify_mp4, video_path, width, height, float(seconds))
+        info = await asyncio.to_thread(_verify, video_path, width, height,
+                                       float(seconds) if check_duration else None, exact_size)
     except MediaError as exc:
         await asyncio.to_thread(video_path.unlink, True)
         raise DownloadError(f"Downloaded file failed verification: {exc}", retryable=True) from None

@@ -52,6 +52,13 @@ class Tracker:
     def wake(self) -> None:
         self._wake.set()
 
+    def nudge(self, video_id: str) -> None:
+        """A webhook says this job changed. It is already due (the caller set next_check_at); if a step is
+        running on it right now, that step's own reschedule would push the check out, so make it immediate."""
+        if video_id in self._active:
+            self.steps.nudged.add(video_id)
+        self.wake()
+
     def _on_event(self, event: object) -> None:
         if isinstance(event, JobsChanged):
             self.wake()

@@ -23,6 +23,7 @@ from sora2.videos.repository import VideoRepository
 from sora2.videos.schemas import video_out
 
 log = logging.getLogger(__name__)
+REQUEST_OPTIONS = frozenset({"aspect_ratio", "resolution", "generate_audio", "seed", "negative_prompt"})
 MAX_SUBMIT_ATTEMPTS = 12
 MAX_DOWNLOAD_ATTEMPTS = 10
 INTERRUPTED = "Interrupted before submission; not resubmitted automatically to avoid paying twice"
@@ -43,6 +44,9 @@ class JobView:
     job_id: str | None
     remix_source: str | None
     reference: str | None
+    options: dict | None = None  # shape and generation options stored with the row (see videos.options)
+    last_frame: str | None = None
+    extend_source: str | None = None
 
 
 class JobSteps:
@@ -52,6 +56,7 @@ class JobSteps:
         self.policy = policy
         self._downloads = asyncio.Semaphore(4)
         self.history = DurationHistory()
+        self.nudged: set[str] = set()  # jobs a webhook flagged while a step ran on them (see Tracker.nudge)
 
     # --- transactions and events -----------------------------------------------------------------------
 
@@ -76,6 +81,9 @@ class JobSteps:
         return video
 
     def _release(self, video: Video, delay: float | None) -> None:
+        if delay is not None and video.id in self.nudged:
+            self.nudged.discard(video.id)
+            delay = 0.0
         video.lease_owner, video.lease_until = None, None
         video.next_check_at = None if delay is None else utcnow() + timedelta(seconds=delay)
 
@@ -134,10 +142,12 @@ class JobSteps:
                 video.submit_state = SUBMIT_SUBMITTING  # committed before the paid call
                 video.submit_attempts += 1
             metadata = video.provider_metadata or {}
+            first, last = _frames(video.reference_images)
             return JobView(id=video.id, provider=video.provider, model=video.model, prompt=video.prompt,
                            size=video.size, seconds=video.seconds, job_id=video.provider_video_id,
-                           remix_source=metadata.get("remix_source"),
-                           reference=(video.reference_images or [None])[0])
+                           remix_source=metadata.get("remix_source"), reference=first,
+                           options=metadata.get("options"), last_frame=last,
+                           extend_source=video.extend_of_provider_id)
 
     async def submit(self, video_id: str) -> None:
         view = await self._view(video_id, submitting=True)
@@ -158,11 +168,17 @@ class JobSteps:
         key = f"sora2-{view.id}"  # stable per video: a retried submission can never become a second job
         if view.remix_source:
             return await provider.remix(view.remix_source, view.prompt, key)
-        image = None
-        if view.reference:
-            image = await asyncio.to_thread((self.ctx.storage.references_dir / view.reference).read_bytes)
-        return await provider.create(GenerationRequest(model=view.model, prompt=view.prompt, size=view.size,
-                                                       seconds=view.seconds, image_jpeg=image, idempotency_key=key))
+        image = await self._reference_bytes(view.reference)
+        options = {k: v for k, v in (view.options or {}).items() if k in REQUEST_OPTIONS}
+        return await provider.create(GenerationRequest(
+            model=view.model, prompt=view.prompt, size=view.size, seconds=view.seconds, image_jpeg=image,
+            idempotency_key=key, last_frame_jpeg=await self._reference_bytes(view.last_frame),
+            previous_job_id=view.extend_source, **options))
+
+    async def _reference_bytes(self, name: str | None) -> bytes | None:
+        if not name:
+            return None
+        return await asyncio.to_thread((self.ctx.storage.references_dir / name).read_bytes)
 
     async def _submitted(self, video_id: str, provider: Provider, job: JobStatus) -> None:
         async with self.ctx.sessions.begin() as session:
@@ -230,7 +246,9 @@ class JobSteps:
                 return
             view = JobView(id=video.id, provider=video.provider, model=video.model, prompt=video.prompt,
                            size=video.size, seconds=video.seconds, job_id=video.provider_video_id,
-                           remix_source=None, reference=None)
+                           remix_source=None, reference=None,
+                           options=(video.provider_metadata or {}).get("options"),
+                           extend_source=video.extend_of_provider_id)
         if downloading:
             await self._download(view, None)
         else:
@@ -278,8 +296,11 @@ class JobSteps:
         provider = self.ctx.providers.get(view.provider)
         async with self._downloads:
             try:
+                # A size named by aspect ratio + resolution is nominal: only the shape is checked. A native
+                # extension may hold the original's footage too, so its length is not checked.
                 assets = await download_assets(provider, view.job_id or "", view.id, view.size, view.seconds,
-                                               self.ctx.storage)
+                                               self.ctx.storage, exact_size=not (view.options or {}).get(
+                                                   "aspect_ratio"), check_duration=not view.extend_source)
                 self._count(view.provider, "content")
                 self.ctx.metrics.downloads.labels("done").inc()
             except DownloadError as exc:
@@ -340,6 +361,14 @@ class JobSteps:
                 video.download_state = DL_FAILED
                 self._release(video, None)
             self._publish_changes(session, video, before)
+
+
+def _frames(names: list[str] | None) -> tuple[str | None, str | None]:
+    """(first frame, last frame) reference names; the seed's naming marks the kind (`_first`, `_last`)."""
+    names = names or []
+    last = next((n for n in names if n.endswith("_last.jpg")), None)
+    first = next((n for n in names if n != last), None)
+    return first, last
 
 
 def _kind(video: Video) -> tuple:

@@ -54,6 +54,11 @@ class VideoRepository:
         await self.session.delete(video)
         await self.session.flush()
 
+    async def by_provider_job(self, provider: str, job_id: str) -> Video | None:
+        result = await self.session.execute(
+            select(Video).where(Video.provider == provider, Video.provider_video_id == job_id).limit(1))
+        return result.scalar_one_or_none()
+
     async def by_idempotency_key(self, user_id: str, key: str) -> Video | None:
         result = await self.session.execute(
             select(Video).where(Video.user_id == user_id, Video.idempotency_key == key))
@@ -93,7 +98,9 @@ class VideoRepository:
         return (await self.session.execute(stmt)).scalars().all()
 
     async def cost_totals(self, user_id: str | None) -> tuple[float, int]:
-        stmt = select(func.coalesce(func.sum(Video.cost), 0.0), func.count()).where(Video.status == COMPLETED)
+        # What the provider charged where it said so (actual_cost), else our estimate.
+        spent = func.coalesce(Video.actual_cost, Video.cost)
+        stmt = select(func.coalesce(func.sum(spent), 0.0), func.count()).where(Video.status == COMPLETED)
         if user_id is not None:
             stmt = stmt.where(Video.user_id == user_id)
         total, count = (await self.session.execute(stmt)).one()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from dataclasses import dataclass
+from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +19,7 @@ from sora2.models import Video
 from sora2.models.video import COMPLETED, DL_DONE, DL_EXPIRED, DL_FAILED, DL_PENDING
 from sora2.providers.base import ModelCapabilities, Provider
 from sora2.providers.registry import ProviderRegistry
+from sora2.videos.options import Shape, generation_options, resolve_shape, stored_options
 from sora2.videos.repository import VideoRepository
 
 DEFAULT_MODEL = "sora-2"  # the original's default; sora-2 itself defaults to 1280x720 and "8" seconds
@@ -34,6 +36,12 @@ class CreateParams:
     image: bytes | None = None
     image_fit: str = "pad"
     idempotency_key: str | None = None
+    aspect_ratio: object = None  # with resolution: the shape for models described that way (see videos.options)
+    resolution: object = None
+    last_image: bytes | None = None  # pins the last frame (models whose frame_images include last_frame)
+    seed: object = None
+    negative_prompt: object = None
+    generate_audio: object = None
 
 
 def _clean_prompt(prompt: object) -> str:
@@ -92,13 +100,29 @@ class VideoService:
             if existing is not None:
                 return existing
         provider, capabilities = self._pick_model(params.provider, params.model)
-        size = params.size or capabilities.default_size
+        shape = resolve_shape(capabilities, params.size, params.aspect_ratio, params.resolution)
         seconds = _clean_seconds(params.seconds, capabilities.default_duration)
-        validate_against(capabilities, size, seconds)
-        video = self._new_video(user, provider, capabilities, prompt, size, seconds, params.idempotency_key)
+        validate_against(capabilities, shape.size, seconds)
+        options = generation_options(capabilities, seed=params.seed, negative_prompt=params.negative_prompt,
+                                     generate_audio=params.generate_audio)
+        if params.last_image is not None and "last_frame" not in capabilities.frame_images:
+            raise BadRequest(f"{capabilities.id} does not take a last frame", code="no_last_frame")
+        video = self._new_video(user, provider, capabilities, prompt, shape.size, seconds, params.idempotency_key)
+        self._apply_options(video, capabilities, shape, options)
         if params.image is not None:
             await self._attach_reference(video, capabilities, params.image, params.image_fit)
+        if params.last_image is not None:
+            await self._attach_reference(video, capabilities, params.last_image, params.image_fit, kind="last")
         return await self._enqueue(video)
+
+    @staticmethod
+    def _apply_options(video: Video, capabilities: ModelCapabilities, shape: Shape, options: dict) -> None:
+        stored = stored_options(shape, options)
+        if stored:
+            video.provider_metadata = {**(video.provider_metadata or {}), "options": stored}
+        video.cost = capabilities.price(shape.size, video.seconds, shape.resolution)
+        if options.get("generate_audio") is False:
+            video.has_audio = False
 
     def _pick_model(self, provider_id: str | None, model: str | None) -> tuple[Provider, ModelCapabilities]:
         if model is None:
@@ -119,8 +143,8 @@ class VideoService:
         )
 
     async def _attach_reference(self, video: Video, capabilities: ModelCapabilities, image: bytes,
-                                fit: str) -> None:
-        if not capabilities.image_reference:
+                                fit: str, kind: Literal["first", "last"] = "first") -> None:
+        if kind == "first" and not capabilities.image_reference:
             raise BadRequest(f"{capabilities.id} does not accept an image reference", code="no_image_reference")
         if fit not in ("pad", "crop", "none"):
             raise BadRequest("image_fit must be 'pad', 'crop' or 'none'", code="invalid_image_fit")
@@ -133,9 +157,9 @@ class VideoService:
             fitted = await asyncio.to_thread(fit_image, image, width, height, "pad" if fit == "none" else fit)
         except MediaError as exc:
             raise BadRequest(str(exc), code="invalid_image") from None
-        path = self.storage.reference_path(video.id, "first")
+        path = self.storage.reference_path(video.id, kind)
         await asyncio.to_thread(self.storage.atomic_write_bytes, path, fitted)
-        video.reference_images = [path.name]
+        video.reference_images = [*(video.reference_images or []), path.name]
         video.has_input_reference = True
 
     async def _enqueue(self, video: Video) -> Video:
@@ -175,18 +199,30 @@ class VideoService:
         same_provider = original.provider if original.provider in self.providers and not model else None
         provider, capabilities = self.providers.resolve(same_provider, model or original.model)
         seconds = _clean_seconds(seconds, original.seconds)
+        shape = resolve_shape(capabilities, original.size, None, None)
         validate_against(capabilities, original.size, seconds)
         if original.download_state != DL_DONE or not original.file_name:
             raise BadRequest("The original video's file is not downloaded yet", code="not_downloaded")
         video = self._new_video(user, provider, capabilities, prompt, original.size, seconds, idempotency_key)
         video.continued_from = original.id
-        # No provider here extends natively yet, so continue from the original's last frame.
+        self._apply_options(video, capabilities, shape, {})
+        if self._extends_natively(original, provider, capabilities):
+            video.extend_of_provider_id = original.provider_video_id
+            return await self._enqueue(video)
+        # Otherwise continue from the original's last frame.
         try:
             frame = await asyncio.to_thread(extract_last_frame, self.storage.video_path(original.id))
         except MediaError as exc:
             raise BadRequest(f"Could not read the original's last frame: {exc}", code="no_last_frame") from None
         await self._attach_reference(video, capabilities, frame, "pad")
         return await self._enqueue(video)
+
+    @staticmethod
+    def _extends_natively(original: Video, provider: Provider, capabilities: ModelCapabilities) -> bool:
+        """The provider continues its own finished job (same model), while it still has it."""
+        still_there = original.expires_at is None or original.expires_at > utcnow()
+        return (capabilities.extend and original.provider == provider.info.id and original.model == capabilities.id
+                and bool(original.provider_video_id) and still_there)
 
     async def _completed_original(self, user: User, video_id: str, action: str) -> Video:
         original = await self.repo.get(video_id)

@@ -14,7 +14,10 @@ from sora2.media import sniff_image_mime
 from sora2.videos.service import CreateParams
 
 IMAGE_FIELDS = ("input_reference", "first_frame")
-UNSUPPORTED_FILE_FIELDS = ("reference_images", "last_frame")
+LAST_FRAME_FIELD = "last_frame"
+UNSUPPORTED_FILE_FIELDS = ("reference_images",)
+# Optional create fields (strings in forms, typed in JSON); checked against the model in videos.options.
+OPTION_FIELDS = ("aspect_ratio", "resolution", "seed", "negative_prompt", "generate_audio")
 MULTIPART_OVERHEAD = 1024 * 1024
 
 
@@ -37,18 +40,21 @@ async def _read_image(upload: UploadFile, settings: Settings) -> bytes:
     return data
 
 
-async def _from_form(request: Request, settings: Settings) -> tuple[dict[str, Any], bytes | None]:
+async def _from_form(request: Request, settings: Settings) -> tuple[dict[str, Any], bytes | None, bytes | None]:
     try:
         form = await request.form(max_files=settings.max_upload_files, max_fields=100)
     except Exception as exc:  # noqa: BLE001  starlette raises several kinds for malformed multipart
         raise BadRequest(f"Malformed form data: {exc}", code="malformed_form") from None
     fields: dict[str, Any] = {}
-    image = None
+    image = last = None
     try:
         for key, value in form.multi_items():
             if isinstance(value, UploadFile):
                 if key in UNSUPPORTED_FILE_FIELDS:
                     raise BadRequest(f"{key} is not supported by the configured providers; use input_reference")
+                if key == LAST_FRAME_FIELD:
+                    last = last or await _read_image(value, settings)
+                    continue
                 if key not in IMAGE_FIELDS:
                     raise BadRequest(f"Unexpected file field {key!r}; use input_reference")
                 if image is None:
@@ -57,16 +63,16 @@ async def _from_form(request: Request, settings: Settings) -> tuple[dict[str, An
                 fields[key] = value
     finally:
         await form.close()
-    return fields, image
+    return fields, image, last
 
 
 async def read_create_params(request: Request, settings: Settings) -> CreateParams:
     _check_length(request, settings)
     content_type = request.headers.get("content-type", "").lower()
     if content_type.startswith("multipart/form-data"):
-        fields, image = await _from_form(request, settings)
+        fields, image, last = await _from_form(request, settings)
     else:
-        fields, image = await read_body(request), None
+        fields, image, last = await read_body(request), None, None
     if isinstance(fields.get("input_reference"), str) and fields["input_reference"]:
         raise BadRequest("input_reference must be an uploaded image file (multipart), not a string",
                          code="invalid_image")
@@ -79,18 +85,26 @@ async def read_create_params(request: Request, settings: Settings) -> CreatePara
         prompt=fields.get("prompt"), model=model, size=size, seconds=fields.get("seconds"),
         provider=fields.get("provider") or None, image=image,
         image_fit=str(fields.get("image_fit") or "pad"),
-        idempotency_key=request.headers.get("idempotency-key") or None,
+        idempotency_key=request.headers.get("idempotency-key") or None, last_image=last,
+        **{name: fields.get(name) for name in OPTION_FIELDS},
     )
 
 
+_OPTIONS_SCHEMA = {
+    "aspect_ratio": {"type": "string", "description": "e.g. 16:9, for models described by aspect ratio"},
+    "resolution": {"type": "string", "description": "e.g. 720p, with aspect_ratio"},
+    "seed": {"type": "integer"}, "negative_prompt": {"type": "string"},
+    "generate_audio": {"type": "boolean", "description": "turn the model's sound on or off, where it allows"},
+}
 CREATE_OPENAPI = {"requestBody": {"required": True, "content": {
     "multipart/form-data": {"schema": {"type": "object", "required": ["prompt"], "properties": {
         "prompt": {"type": "string"}, "model": {"type": "string"}, "size": {"type": "string"},
         "seconds": {"type": "string"}, "provider": {"type": "string"},
-        "image_fit": {"type": "string", "enum": ["pad", "crop"]},
-        "input_reference": {"type": "string", "format": "binary"}}}},
+        "image_fit": {"type": "string", "enum": ["pad", "crop"]}, **_OPTIONS_SCHEMA,
+        "input_reference": {"type": "string", "format": "binary"},
+        "last_frame": {"type": "string", "format": "binary"}}}},
     "application/json": {"schema": {"type": "object", "required": ["prompt"], "properties": {
         "prompt": {"type": "string"}, "model": {"type": "string"}, "size": {"type": "string"},
-        "seconds": {"type": "string"}, "provider": {"type": "string"}}}},
+        "seconds": {"type": "string"}, "provider": {"type": "string"}, **_OPTIONS_SCHEMA}}},
 }}, "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string"},
                     "description": "Same key from the same user returns the same video; no second provider job."}]}

@@ -57,6 +57,10 @@ export type Features = {
      */
     audio: boolean;
     /**
+     * Audio Toggle
+     */
+    audio_toggle?: boolean;
+    /**
      * Extend
      */
     extend: boolean;
@@ -65,9 +69,21 @@ export type Features = {
      */
     image_reference: boolean;
     /**
+     * Last Frame
+     */
+    last_frame?: boolean;
+    /**
+     * Negative Prompt
+     */
+    negative_prompt?: boolean;
+    /**
      * Remix
      */
     remix: boolean;
+    /**
+     * Seed
+     */
+    seed?: boolean;
 };
 
 /**
@@ -154,9 +170,21 @@ export type MediaUrls = {
  */
 export type ModelOut = {
     /**
+     * Aspect Ratios
+     */
+    aspect_ratios?: Array<string>;
+    /**
+     * Default Aspect Ratio
+     */
+    default_aspect_ratio?: string | null;
+    /**
      * Default Duration
      */
     default_duration: string;
+    /**
+     * Default Resolution
+     */
+    default_resolution?: string | null;
     /**
      * Default Size
      */
@@ -166,6 +194,10 @@ export type ModelOut = {
      */
     durations: Array<string>;
     features: Features;
+    /**
+     * Frame Images
+     */
+    frame_images?: Array<string>;
     /**
      * Id
      */
@@ -180,6 +212,16 @@ export type ModelOut = {
     price_per_second: {
         [key: string]: number;
     };
+    /**
+     * Price Per Second By Resolution
+     */
+    price_per_second_by_resolution?: {
+        [key: string]: number;
+    };
+    /**
+     * Resolutions
+     */
+    resolutions?: Array<string>;
     /**
      * Sizes
      */
@@ -306,6 +348,110 @@ export type SuccessOut = {
      * Success
      */
     success?: boolean;
+};
+
+/**
+ * TokenCreatedOut
+ */
+export type TokenCreatedOut = {
+    /**
+     * Created At
+     */
+    created_at: number | null;
+    /**
+     * Expires At
+     */
+    expires_at: number | null;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Last Used At
+     */
+    last_used_at: number | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Prefix
+     *
+     * The token's first characters, to tell tokens apart
+     */
+    prefix: string;
+    /**
+     * Scopes
+     */
+    scopes: Array<'read' | 'write'>;
+    /**
+     * Token
+     *
+     * The secret. Shown once: only its hash is stored
+     */
+    token: string;
+    /**
+     * User Id
+     */
+    user_id: string;
+    /**
+     * Username
+     */
+    username: string;
+};
+
+/**
+ * TokenOut
+ */
+export type TokenOut = {
+    /**
+     * Created At
+     */
+    created_at: number | null;
+    /**
+     * Expires At
+     */
+    expires_at: number | null;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Last Used At
+     */
+    last_used_at: number | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Prefix
+     *
+     * The token's first characters, to tell tokens apart
+     */
+    prefix: string;
+    /**
+     * Scopes
+     */
+    scopes: Array<'read' | 'write'>;
+    /**
+     * User Id
+     */
+    user_id: string;
+    /**
+     * Username
+     */
+    username: string;
+};
+
+/**
+ * TokensOut
+ */
+export type TokensOut = {
+    /**
+     * Tokens
+     */
+    tokens: Array<TokenOut>;
 };
 
 /**
@@ -572,6 +718,66 @@ export type ChangePasswordApiAdminChangePasswordPostResponses = {
 
 export type ChangePasswordApiAdminChangePasswordPostResponse = ChangePasswordApiAdminChangePasswordPostResponses[keyof ChangePasswordApiAdminChangePasswordPostResponses];
 
+export type ListAllTokensApiAdminTokensGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * User Id
+         */
+        user_id?: string | null;
+    };
+    url: '/api/admin/tokens';
+};
+
+export type ListAllTokensApiAdminTokensGetErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ListAllTokensApiAdminTokensGetError = ListAllTokensApiAdminTokensGetErrors[keyof ListAllTokensApiAdminTokensGetErrors];
+
+export type ListAllTokensApiAdminTokensGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: TokensOut;
+};
+
+export type ListAllTokensApiAdminTokensGetResponse = ListAllTokensApiAdminTokensGetResponses[keyof ListAllTokensApiAdminTokensGetResponses];
+
+export type RevokeAnyTokenApiAdminTokensTokenIdDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Token Id
+         */
+        token_id: string;
+    };
+    query?: never;
+    url: '/api/admin/tokens/{token_id}';
+};
+
+export type RevokeAnyTokenApiAdminTokensTokenIdDeleteErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type RevokeAnyTokenApiAdminTokensTokenIdDeleteError = RevokeAnyTokenApiAdminTokensTokenIdDeleteErrors[keyof RevokeAnyTokenApiAdminTokensTokenIdDeleteErrors];
+
+export type RevokeAnyTokenApiAdminTokensTokenIdDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    200: SuccessMessage;
+};
+
+export type RevokeAnyTokenApiAdminTokensTokenIdDeleteResponse = RevokeAnyTokenApiAdminTokensTokenIdDeleteResponses[keyof RevokeAnyTokenApiAdminTokensTokenIdDeleteResponses];
+
 export type ListUsersApiAdminUsersGetData = {
     body?: never;
     path?: never;
@@ -763,6 +969,90 @@ export type ListProvidersApiProvidersGetResponses = {
 
 export type ListProvidersApiProvidersGetResponse = ListProvidersApiProvidersGetResponses[keyof ListProvidersApiProvidersGetResponses];
 
+export type ListTokensApiTokensGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/tokens';
+};
+
+export type ListTokensApiTokensGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: TokensOut;
+};
+
+export type ListTokensApiTokensGetResponse = ListTokensApiTokensGetResponses[keyof ListTokensApiTokensGetResponses];
+
+export type CreateTokenApiTokensPostData = {
+    /**
+     * TokenCreateIn
+     */
+    body?: {
+        /**
+         * Expires In Days
+         *
+         * Null for a token that never expires
+         */
+        expires_in_days?: number | null;
+        /**
+         * Name
+         *
+         * A label, e.g. 'laptop CLI' or 'Claude Desktop'
+         */
+        name: string;
+        /**
+         * Scopes
+         *
+         * Default read and write; write implies read
+         */
+        scopes?: Array<'read' | 'write'> | null;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/tokens';
+};
+
+export type CreateTokenApiTokensPostResponses = {
+    /**
+     * Successful Response
+     */
+    201: TokenCreatedOut;
+};
+
+export type CreateTokenApiTokensPostResponse = CreateTokenApiTokensPostResponses[keyof CreateTokenApiTokensPostResponses];
+
+export type RevokeTokenApiTokensTokenIdDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Token Id
+         */
+        token_id: string;
+    };
+    query?: never;
+    url: '/api/tokens/{token_id}';
+};
+
+export type RevokeTokenApiTokensTokenIdDeleteErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type RevokeTokenApiTokensTokenIdDeleteError = RevokeTokenApiTokensTokenIdDeleteErrors[keyof RevokeTokenApiTokensTokenIdDeleteErrors];
+
+export type RevokeTokenApiTokensTokenIdDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    200: SuccessMessage;
+};
+
+export type RevokeTokenApiTokensTokenIdDeleteResponse = RevokeTokenApiTokensTokenIdDeleteResponses[keyof RevokeTokenApiTokensTokenIdDeleteResponses];
+
 export type ListVideosApiVideosGetData = {
     body?: never;
     path?: never;
@@ -811,10 +1101,24 @@ export type ListVideosApiVideosGetResponse = ListVideosApiVideosGetResponses[key
 
 export type CreateVideoApiVideosPostData = {
     body: {
+        /**
+         * e.g. 16:9, for models described by aspect ratio
+         */
+        aspect_ratio?: string;
+        /**
+         * turn the model's sound on or off, where it allows
+         */
+        generate_audio?: boolean;
         model?: string;
+        negative_prompt?: string;
         prompt: string;
         provider?: string;
+        /**
+         * e.g. 720p, with aspect_ratio
+         */
+        resolution?: string;
         seconds?: string;
+        seed?: number;
         size?: string;
     };
     headers?: {
@@ -1196,6 +1500,29 @@ export type ScreenshotsApiVideosVideoIdScreenshotsGetResponses = {
 };
 
 export type ScreenshotsApiVideosVideoIdScreenshotsGetResponse = ScreenshotsApiVideosVideoIdScreenshotsGetResponses[keyof ScreenshotsApiVideosVideoIdScreenshotsGetResponses];
+
+export type OpenrouterWebhookApiWebhooksOpenrouterPostData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/webhooks/openrouter';
+};
+
+export type OpenrouterWebhookApiWebhooksOpenrouterPostErrors = {
+    /**
+     * Missing, invalid or stale signature, or no secret configured
+     */
+    401: unknown;
+};
+
+export type OpenrouterWebhookApiWebhooksOpenrouterPostResponses = {
+    /**
+     * Accepted (also for replays and jobs this server does not know)
+     */
+    204: void;
+};
+
+export type OpenrouterWebhookApiWebhooksOpenrouterPostResponse = OpenrouterWebhookApiWebhooksOpenrouterPostResponses[keyof OpenrouterWebhookApiWebhooksOpenrouterPostResponses];
 
 export type HealthHealthGetData = {
     body?: never;

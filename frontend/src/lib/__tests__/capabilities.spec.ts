@@ -4,6 +4,7 @@ import {
   draftToForm,
   estimateCost,
   fitDraftToModel,
+  nominalSize,
   orientationsFor,
   sizesFor,
   validateDraft,
@@ -12,6 +13,7 @@ import { providersFixture } from '@/test/fixtures'
 
 const providers = providersFixture.providers
 const [sora, pro, veo] = providers[0].models
+const veoByRatio = providers[1].models[0]
 
 function draft(overrides: Partial<CreateDraft> = {}): CreateDraft {
   return {
@@ -99,5 +101,46 @@ describe('draftToForm', () => {
     expect(form.get('seconds')).toBe('4')
     expect(form.get('image_fit')).toBe('crop')
     expect((form.get('input_reference') as File).name).toBe('ref.png')
+  })
+})
+
+describe('models described by aspect ratio and resolution', () => {
+  const ratioDraft = (overrides: Partial<CreateDraft> = {}) =>
+    draft({ providerId: 'openrouter', modelId: 'google/veo-3.1-fast', seconds: '4', ...overrides })
+
+  it('names each pair by the same nominal size as the server', () => {
+    expect(nominalSize('16:9', '720p')).toBe('1280x720')
+    expect(nominalSize('9:16', '1080p')).toBe('1080x1920')
+    expect(nominalSize('16:9', '480p')).toBe('854x480')
+    expect(nominalSize('21:9', '1080p')).toBe('2520x1080')
+    expect(nominalSize('nope', '720p')).toBe('')
+  })
+
+  it('fits the draft: defaults for what the model lacks, size following the pair, options kept or cleared', () => {
+    const fitted = fitDraftToModel(ratioDraft({ aspectRatio: '9:16', resolution: '4K', seed: '7' }), veoByRatio)
+    expect(fitted).toMatchObject({ aspectRatio: '9:16', resolution: '720p', size: '720x1280', seed: '7' })
+    expect(fitted.generateAudio).toBe(true)
+    const back = fitDraftToModel({ ...fitted, modelId: 'sora-2', providerId: 'emulator' }, sora)
+    expect(back).toMatchObject({ aspectRatio: '', resolution: '', seed: '', generateAudio: null })
+  })
+
+  it('validates the pair and the seed instead of the size', () => {
+    const errors = validateDraft(ratioDraft({ aspectRatio: '4:3', resolution: '720p', seed: 'x' }), providers)
+    expect(errors.aspectRatio).toBe('Google: Veo 3.1 Fast offers 16:9, 9:16.')
+    expect(errors.seed).toMatch(/whole number/)
+    expect(errors.size).toBeUndefined()
+  })
+
+  it('prices by resolution', () => {
+    expect(estimateCost(veoByRatio, '1920x1080', '8', '1080p')).toBe(1.2)
+  })
+
+  it('sends aspect_ratio and resolution instead of size, with the options the model takes', () => {
+    const form = draftToForm(
+      ratioDraft({ aspectRatio: '9:16', resolution: '1080p', generateAudio: false, seed: ' 42 ', negativePrompt: 'blur' }),
+    )
+    expect(form.get('size')).toBeNull()
+    expect([form.get('aspect_ratio'), form.get('resolution')]).toEqual(['9:16', '1080p'])
+    expect([form.get('generate_audio'), form.get('seed'), form.get('negative_prompt')]).toEqual(['false', '42', 'blur'])
   })
 })

@@ -5,11 +5,11 @@ import { useProvidersStore } from '@/stores/providers'
 import { fakeFetch, providersFixture, videoFixture } from '@/test/fixtures'
 import { mountWithApp } from '@/test/mount'
 
-async function mountForm(defaultModel = 'sora-2') {
+async function mountForm(defaultModel = 'sora-2', defaultProvider = 'emulator') {
   const mounted = await mountWithApp(CreateForm)
   const providers = useProvidersStore()
   providers.providers = providersFixture.providers
-  providers.defaultProvider = 'emulator'
+  providers.defaultProvider = defaultProvider
   providers.defaultModel = defaultModel
   providers.loaded = true
   await flushPromises()
@@ -86,6 +86,31 @@ describe('CreateForm', () => {
     release(videoFixture({ prompt: 'A paper boat in the rain' }))
     await flushPromises()
     await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('library'))
+  })
+
+  it('offers aspect ratio and resolution pickers for models described that way, and sends them', async () => {
+    const http = fakeFetch({ 'POST /api/videos': () => videoFixture() })
+    vi.stubGlobal('fetch', http.fn)
+    const { wrapper } = await mountForm('google/veo-3.1-fast', 'openrouter')
+    expect(wrapper.find('[data-testid="size-select"]').exists()).toBe(false)
+    expect(wrapper.find('[data-testid="orientation"]').exists()).toBe(false)
+    expect(wrapper.findAll('[data-testid^="ratio-"]').map((b) => b.text())).toEqual(['16:9', '9:16'])
+    expect(wrapper.find('[data-testid="resolution-select"]').exists()).toBe(true)
+    expect(wrapper.find('[data-testid="audio-switch"]').exists()).toBe(true)
+    expect(wrapper.find('[data-testid="seed"]').exists()).toBe(true)
+    await wrapper.get('[data-testid="ratio-9:16"]').trigger('click')
+    expect(text(wrapper.get('[data-testid="cost-estimate"]'))).toBe('$0.80')
+    expect(wrapper.text()).toContain('8 s at 9:16 · 720p')
+
+    await wrapper.get('textarea').setValue('A heron at dawn')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    const body = http.calls[0].init.body as FormData
+    expect([body.get('model'), body.get('aspect_ratio'), body.get('resolution')]).toEqual([
+      'google/veo-3.1-fast', '9:16', '720p',
+    ])
+    expect(body.get('size')).toBeNull()
+    expect(body.get('generate_audio')).toBe('true')
   })
 
   it('shows the server’s reason when it refuses', async () => {

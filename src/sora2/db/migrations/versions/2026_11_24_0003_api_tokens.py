@@ -1,7 +1,7 @@
 """personal API tokens
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-24 19:00:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sora2.db.base
 
 
 revision = '0003'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 

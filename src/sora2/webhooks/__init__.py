@@ -1,0 +1,1 @@
+"""Provider webhooks: verified, deduplicated deliveries that make the tracker look at a job at once."""

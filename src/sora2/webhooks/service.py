@@ -1,0 +1,58 @@
+"""Webhook use cases: a verified delivery makes the tracker poll its job now. Services flush; the caller commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sora2.db.base import utcnow
+from sora2.db.session import queue_event
+from sora2.errors import BadRequest
+from sora2.events import JobsChanged
+from sora2.models.video import ACTIVE_STATUSES, SUBMIT_SUBMITTED
+from sora2.videos.repository import VideoRepository
+from sora2.webhooks.repository import WebhookRepository
+
+KEEP_DELIVERIES = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    duplicate: bool = False
+    video_id: str | None = None  # the video whose job the tracker should poll now
+
+
+def job_of(payload: Any) -> tuple[str, str]:
+    """(job id, status) from `{"type": "video.generation.…", "data": {"id", "status", …}}`."""
+    data = payload.get("data") if isinstance(payload, dict) else None
+    job_id = data.get("id") if isinstance(data, dict) else None
+    if not isinstance(job_id, str) or not job_id:
+        raise BadRequest("Webhook payload has no data.id", code="invalid_webhook")
+    status = data.get("status")
+    return job_id, status if isinstance(status, str) else ""
+
+
+class WebhookService:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.deliveries = WebhookRepository(session)
+        self.videos = VideoRepository(session)
+
+    async def job_finished(self, provider: str, payload: Any, idempotency_key: str | None) -> DeliveryOutcome:
+        """The provider says a job reached a terminal state. The payload is only a hint: the tracker polls the
+        job for the authoritative status, cost and expiry, exactly as it would have on its own schedule."""
+        job_id, status = job_of(payload)
+        now = utcnow()
+        key = idempotency_key or f"{job_id}-{status}"
+        if not await self.deliveries.record_once(provider, key, now):
+            return DeliveryOutcome(duplicate=True)
+        await self.deliveries.prune(now - KEEP_DELIVERIES)
+        video = await self.videos.by_provider_job(provider, job_id)
+        if video is None or video.status not in ACTIVE_STATUSES or video.submit_state != SUBMIT_SUBMITTED:
+            return DeliveryOutcome()  # not ours, deleted, or already finished: nothing to do
+        video.next_check_at = now
+        queue_event(self.session, JobsChanged())  # wakes the tracker once this commits
+        return DeliveryOutcome(video_id=video.id)

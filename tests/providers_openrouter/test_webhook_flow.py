@@ -1,0 +1,55 @@
+"""Webhook-driven completion: with an https public URL and the signing secret, jobs carry a callback_url, polling
+waits 60 s, and the emulator's signed webhook makes the tracker finish the job at once."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from pydantic import SecretStr
+
+from sora2.config import Settings
+from tests.emulator_openrouter.helpers import Running
+from tests.providers_openrouter.helpers import MODEL, WEBHOOK_SECRET, until
+from tests.videos.helpers import wait_for_video
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"public_url": "https://studio.test",
+                                       "openrouter_webhook_secret": SecretStr(WEBHOOK_SECRET),
+                                       "openrouter_webhook_poll_seconds": 60.0})
+
+
+async def _run_one(client, user_headers, openrouter: Running) -> tuple[dict, float]:  # noqa: ANN001
+    started = time.monotonic()
+    body = {"prompt": "a kite, notified", "model": MODEL, "seconds": "4", "aspect_ratio": "16:9"}
+    video = (await client.post("/api/videos", json=body, headers=user_headers)).json()
+    done = await wait_for_video(client, user_headers, video["id"], timeout=30)
+    return done, time.monotonic() - started
+
+
+async def test_a_signed_webhook_completes_the_job_long_before_the_next_poll(client, user_headers,
+                                                                          openrouter: Running):
+    done, elapsed = await _run_one(client, user_headers, openrouter)
+    assert done["status"] == "completed" and done["download_state"] == "done", done
+    assert done["actual_cost"] == pytest.approx(0.4)
+    assert elapsed < 20  # the next poll was 60 s away: only the webhook can have finished it
+    stats = await openrouter.stats()
+    assert stats["webhooks_sent"] == 1
+    assert stats["requests"] == {"list_models": 1, "create": 1, "retrieve": 1, "content": 1}
+    job = openrouter.emulator._jobs[done["provider_video_id"]]  # noqa: SLF001
+    assert job.callback_url == "https://studio.test/api/webhooks/openrouter"
+
+
+async def test_duplicate_deliveries_act_once(client, user_headers, openrouter: Running):
+    await openrouter.faults(webhook_duplicate=True)
+    done, _ = await _run_one(client, user_headers, openrouter)
+    assert done["status"] == "completed", done
+    stats = await until(lambda: _sent(openrouter, 2), timeout=5)
+    assert stats["requests"]["retrieve"] == 1  # the second delivery was recognised and dropped
+
+
+async def _sent(openrouter: Running, count: int) -> dict | None:
+    stats = await openrouter.stats()
+    return stats if stats["webhooks_sent"] >= count else None
