@@ -7,6 +7,7 @@ Rows are leased while a step runs, so several instances can share the table with
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from datetime import datetime, timedelta
 
@@ -103,11 +104,12 @@ class Tracker:
                 if slots > 0:
                     submissions += await repo.claim_submissions(provider.info.id, slots, now, self.owner,
                                                                 self._lease_until(now))
-            due = await repo.claim_due(now, self.owner, self._lease_until(now), self.ctx.settings.tracker_batch_size)
+            due = [JobSteps.claimed(video) for video in
+                   await repo.claim_due(now, self.owner, self._lease_until(now), self.ctx.settings.tracker_batch_size)]
         for video_id in submissions:
             self._spawn(video_id, self.steps.submit)
-        for video_id in due:
-            self._spawn(video_id, self.steps.advance)
+        for claim in due:
+            self._spawn(claim.view.id, functools.partial(self.steps.advance, claim=claim))
 
     def _spawn(self, video_id: str, step) -> None:  # noqa: ANN001
         if video_id in self._active:

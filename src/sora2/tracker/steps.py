@@ -49,6 +49,13 @@ class JobView:
     extend_source: str | None = None
 
 
+@dataclass(frozen=True)
+class Claim:
+    view: JobView
+    downloading: bool
+    polling: bool
+
+
 class JobSteps:
     def __init__(self, ctx: AppContext, owner: str, policy: PollPolicy) -> None:
         self.ctx = ctx
@@ -234,25 +241,33 @@ class JobSteps:
             video.progress_ref_at, video.progress_ref_value = now, job.progress
         self._release(video, delay)
 
-    async def advance(self, video_id: str) -> None:
-        async with self.ctx.sessions.begin() as session:
-            video = await self._load(session, video_id)
-            if video is None:
-                return
-            downloading = video.status == COMPLETED and video.download_state == DL_PENDING
-            polling = video.status in ACTIVE_STATUSES and video.submit_state == SUBMIT_SUBMITTED
-            if not (downloading or polling):
-                self._release(video, None)
-                return
-            view = JobView(id=video.id, provider=video.provider, model=video.model, prompt=video.prompt,
-                           size=video.size, seconds=video.seconds, job_id=video.provider_video_id,
-                           remix_source=None, reference=None,
-                           options=(video.provider_metadata or {}).get("options"),
-                           extend_source=video.extend_of_provider_id)
-        if downloading:
-            await self._download(view, None)
+    @staticmethod
+    def claimed(video: Video) -> Claim:
+        """What one step needs to know about a row, read while leasing it."""
+        return Claim(view=JobView(id=video.id, provider=video.provider, model=video.model, prompt=video.prompt,
+                                  size=video.size, seconds=video.seconds, job_id=video.provider_video_id,
+                                  remix_source=None, reference=None,
+                                  options=(video.provider_metadata or {}).get("options"),
+                                  extend_source=video.extend_of_provider_id),
+                     downloading=video.status == COMPLETED and video.download_state == DL_PENDING,
+                     polling=video.status in ACTIVE_STATUSES and video.submit_state == SUBMIT_SUBMITTED)
+
+    async def advance(self, video_id: str, claim: Claim | None = None) -> None:
+        """Poll or download one leased job. A poll goes straight to the provider with the row as leased (the
+        write afterwards re-reads it under the lease); a download re-reads first, since it writes files."""
+        if claim is None or not claim.polling:
+            async with self.ctx.sessions.begin() as session:
+                video = await self._load(session, video_id)
+                if video is None:
+                    return
+                claim = self.claimed(video)
+                if not (claim.downloading or claim.polling):
+                    self._release(video, None)
+                    return
+        if claim.downloading:
+            await self._download(claim.view, None)
         else:
-            await self._poll(view)
+            await self._poll(claim.view)
 
     async def _poll(self, view: JobView) -> None:
         provider = self.ctx.providers.get(view.provider)

@@ -108,15 +108,20 @@ class VideoRepository:
 
     # --- tracker queries -------------------------------------------------------------------------------
 
-    async def claim_due(self, now: datetime, owner: str, lease_until: datetime, limit: int) -> list[str]:
-        """Lease up to `limit` due jobs (submitted and polling, or completed and awaiting download)."""
+    async def claim_due(self, now: datetime, owner: str, lease_until: datetime, limit: int) -> list[Video]:
+        """Lease up to `limit` due jobs (submitted and polling, or completed and awaiting download) and return
+        their rows as leased, so a poll needs no second read before it calls the provider."""
         due = and_(Video.next_check_at.is_not(None), Video.next_check_at <= now, _lease_free(now, owner), or_(
             and_(Video.status.in_(ACTIVE_STATUSES), Video.submit_state == SUBMIT_SUBMITTED),
             and_(Video.status == COMPLETED, Video.download_state == DL_PENDING),
         ))
         ids = (await self.session.execute(
             select(Video.id).where(due).order_by(Video.next_check_at).limit(limit))).scalars().all()
-        return await self._lease(list(ids), now, owner, lease_until)
+        leased = await self._lease(list(ids), now, owner, lease_until)
+        if not leased:
+            return []
+        rows = await self.session.execute(select(Video).where(Video.id.in_(leased)))
+        return list(rows.scalars().all())
 
     async def _lease(self, ids: list[str], now: datetime, owner: str, lease_until: datetime) -> list[str]:
         if not ids:
