@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sora2.models import ApiToken, User
@@ -34,6 +34,10 @@ class ApiTokenRepository:
             query = query.where(ApiToken.user_id == user_id)
         result = await self.session.execute(query.order_by(ApiToken.created_at.desc(), ApiToken.id))
         return [(row[0], row[1]) for row in result]
+
+    async def count(self, user_id: str) -> int:
+        query = select(func.count()).select_from(ApiToken).where(ApiToken.user_id == user_id)
+        return (await self.session.execute(query)).scalar_one()
 
     async def touch(self, token_id: str, when: datetime) -> None:
         await self.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=when))

@@ -56,7 +56,7 @@ class ApiTokenService:
         if expires_in_days is not None and not 1 <= expires_in_days <= MAX_EXPIRY_DAYS:
             raise BadRequest(f"expires_in_days must be between 1 and {MAX_EXPIRY_DAYS}, or null for no expiry",
                              code="invalid_expiry")
-        if len(await self.repo.list(owner.id)) >= MAX_TOKENS_PER_USER:
+        if await self.repo.count(owner.id) >= MAX_TOKENS_PER_USER:
             raise BadRequest(f"You already have {MAX_TOKENS_PER_USER} tokens; revoke some first",
                              code="too_many_tokens")
         secret = TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -117,18 +117,22 @@ class VideoRepository:
         ))
         ids = (await self.session.execute(
             select(Video.id).where(due).order_by(Video.next_check_at).limit(limit))).scalars().all()
-        leased = await self._lease(list(ids), now, owner, lease_until)
-        if not leased:
+        if not await self._take_leases(list(ids), now, owner, lease_until):
             return []
-        rows = await self.session.execute(select(Video).where(Video.id.in_(leased)))
+        rows = await self.session.execute(select(Video).where(Video.id.in_(ids), Video.lease_owner == owner))
         return list(rows.scalars().all())
 
-    async def _lease(self, ids: list[str], now: datetime, owner: str, lease_until: datetime) -> list[str]:
+    async def _take_leases(self, ids: list[str], now: datetime, owner: str, lease_until: datetime) -> bool:
         if not ids:
-            return []
+            return False
         # Pushing next_check_at to the lease end keeps a job out of the due set while a step runs on it.
         await self.session.execute(update(Video).where(Video.id.in_(ids), _lease_free(now, owner))
                                    .values(lease_owner=owner, lease_until=lease_until, next_check_at=lease_until))
+        return True
+
+    async def _lease(self, ids: list[str], now: datetime, owner: str, lease_until: datetime) -> list[str]:
+        if not await self._take_leases(ids, now, owner, lease_until):
+            return []
         leased = await self.session.execute(
             select(Video.id).where(Video.id.in_(ids), Video.lease_owner == owner))
         return list(leased.scalars().all())
