@@ -61,7 +61,7 @@ class ApiTokenService:
                              code="too_many_tokens")
         secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
         now = datetime.now(UTC)
-        token = ApiToken(id=str(uuid.uuid4()), user_id=owner.id, name=name, prefix=secret[:12],
+        token = ApiToken(id=str(uuid.uuid4()), user_id=owner.id, name=name, prefix=secret[:12], created_at=now,
                          token_hash=hash_token(secret), scopes=normalize_scopes(scopes),
                          expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None)
         return secret, await self.repo.add(token)
