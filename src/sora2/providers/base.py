@@ -60,7 +60,6 @@ class ProviderInfo:
     concurrency: int = 4
     # The provider deduplicates creates by Idempotency-Key, so an ambiguous create can be retried safely.
     idempotent_create: bool = False
-    variants: tuple[Variant, ...] = ("video", "thumbnail", "spritesheet")
 
     def model(self, model_id: str) -> ModelCapabilities | None:
         return next((m for m in self.models if m.id == model_id), None)

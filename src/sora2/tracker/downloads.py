@@ -1,16 +1,14 @@
-"""Fetch a finished job's assets into storage: temp file, fsync, rename, verify; local thumbnails as needed."""
+"""Fetch a finished job's video into storage (temp file, fsync, rename), verify it, make its previews locally."""
 
 from __future__ import annotations
 
 import asyncio
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from sora2.media import MediaError, MediaStorage, make_spritesheet, make_thumbnail, verify_mp4
 from sora2.providers.base import Provider, ProviderError
 
-log = logging.getLogger(__name__)
 SHAPE_TOLERANCE = 0.05  # 864x496 is "480p 16:9" too
 
 
@@ -79,24 +77,13 @@ async def download_assets(provider: Provider, job_id: str, video_id: str, size: 
     except MediaError as exc:
         await asyncio.to_thread(video_path.unlink, True)
         raise DownloadError(f"Downloaded file failed verification: {exc}", retryable=True) from None
-    sprite_path = storage.spritesheet_path(video_id)
-    # The sprite sheet is always made locally (the scrubber needs its tile geometry, which the provider contract
-    # does not state), while the thumbnail downloads: the owner is notified that much sooner.
-    thumb_path, sprite = await asyncio.gather(
-        _thumbnail(provider, job_id, video_path, storage.thumbnail_path(video_id), storage),
-        asyncio.to_thread(make_spritesheet, video_path, sprite_path))
+    sprite_path, thumb_path = storage.spritesheet_path(video_id), storage.thumbnail_path(video_id)
+    # Previews are made here from the verified file rather than downloaded: the sprite sheet's tile geometry is
+    # not in any provider contract, and a local thumbnail is a provider request fewer per video, made in parallel
+    # with the sheet (so no later), and the same for every provider.
+    _, sprite = await asyncio.gather(asyncio.to_thread(make_thumbnail, video_path, thumb_path),
+                                     asyncio.to_thread(make_spritesheet, video_path, sprite_path))
     return DownloadedAssets(file_name=video_path.name, thumbnail_name=thumb_path.name,
                             spritesheet_name=sprite_path.name, sprite=sprite.as_dict(),
                             file_size=info.size_bytes, duration=info.duration_seconds, has_audio=info.has_audio)
 
-
-async def _thumbnail(provider: Provider, job_id: str, video_path: Path, thumb_path: Path,
-                     storage: MediaStorage) -> Path:
-    if "thumbnail" in provider.info.variants:
-        try:
-            await _fetch(provider, job_id, "thumbnail", storage, thumb_path)
-            return thumb_path
-        except ProviderError as exc:
-            log.info("provider thumbnail unavailable (%s); making one locally", exc.kind)
-    await asyncio.to_thread(make_thumbnail, video_path, thumb_path)
-    return thumb_path
