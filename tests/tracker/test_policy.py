@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sora2.tracker.policy import PollPolicy
+from sora2.tracker.policy import DurationHistory, PollPolicy, Prior
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -33,10 +33,33 @@ def test_coarse_estimate_takes_a_refinement_reading_first():
     assert 50 <= delay <= 70
 
 
-def test_history_prior_schedules_one_reading_three_quarters_in():
+def test_a_spread_history_schedules_one_reading_three_quarters_in():
     policy = PollPolicy(0.5, 120)
-    assert policy.next_poll(T0, 0, None, None, hint=5.0, prior_remaining=60.0) == 45.0
-    assert policy.next_poll(T0, 0, None, None, hint=5.0, prior_remaining=None) == 5.0
+    assert policy.next_poll(T0, 0, None, None, hint=5.0, prior=Prior(70.0, tight=False), elapsed=10.0) == 45.0
+    assert policy.next_poll(T0, 0, None, None, hint=5.0, prior=None) == 5.0
+
+
+def test_a_tight_history_goes_straight_to_the_final_poll():
+    policy = PollPolicy(0.5, 120)
+    assert policy.next_poll(T0, 0, None, None, hint=5.0, prior=Prior(70.0, tight=True), elapsed=10.0) == 60.0
+    # Past the typical time without a reading: a late job, back to waiting on the hint.
+    assert policy.next_poll(T0, 0, None, None, hint=5.0, prior=Prior(70.0, tight=True), elapsed=80.0) == 5.0
+
+
+def test_history_is_tight_only_when_enough_jobs_agree():
+    history = DurationHistory()
+    history.record("k", 33.2)
+    history.record("k", 33.3)
+    assert history.expected("k") == Prior(33.25, tight=False)  # two jobs are not a pattern yet
+    for seconds in (33.1, 33.4, 33.2, 33.3, 33.2, 33.3, 33.2):
+        history.record("k", seconds)
+    assert history.expected("k").tight
+    history.record("k", 60.0)  # one straggler in ten does not spoil it
+    assert history.expected("k").tight and history.expected("k").seconds == 33.25
+    for seconds in (45.0, 50.0):
+        history.record("k", seconds)
+    assert not history.expected("k").tight
+    assert history.expected("other") is None
 
 
 def test_hint_is_a_floor_and_the_maximum_caps_long_waits():

@@ -92,6 +92,7 @@ class JobStatus:
     poll_after_seconds: float | None = None  # provider's hint for the next poll
     actual_cost: float | None = None
     metadata: dict = field(default_factory=dict)
+    took_at_most: float | None = None  # seconds: a finished job's duration at the provider, bounded from above
 
 
 ErrorKind = Literal["rate_limited", "transient", "network", "rejected", "not_found", "expired"]

@@ -79,8 +79,17 @@ def parse_video(data: dict[str, Any], response: httpx.Response | None = None) ->
     return JobStatus(
         job_id=str(data["id"]), status=status, progress=int(data.get("progress") or 0),  # type: ignore[arg-type]
         error_message=message or (None if status != "failed" else "Video generation failed"),
-        expires_at=_ts(data.get("expires_at")), poll_after_seconds=hint,
+        expires_at=_ts(data.get("expires_at")), poll_after_seconds=hint, took_at_most=_took_at_most(data),
     )
+
+
+def _took_at_most(data: dict) -> float | None:
+    """The provider's whole-second `created_at`/`completed_at` bound how long the job took: under their difference
+    plus one second."""
+    created, completed = data.get("created_at"), data.get("completed_at")
+    if not isinstance(created, int | float) or not isinstance(completed, int | float) or completed < created:
+        return None
+    return float(completed - created) + 1.0
 
 
 class OpenAICompatProvider:

@@ -18,6 +18,7 @@ NO_ESTIMATE_DELAY = 2.0
 PRIOR_FRACTION = 0.75
 ENDGAME_STEP = 0.5
 HISTORY_SIZE = 20
+TIGHT_SAMPLES = 3  # jobs of one kind seen before their agreement is trusted
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,14 @@ class Estimate:
 
 
 @dataclass(frozen=True)
+class Prior:
+    """What earlier jobs of the same kind say about this one."""
+
+    seconds: float  # typical time from submission until the job was found finished
+    tight: bool  # they agree within UNCERTAINTY_LIMIT: the final poll can go straight there
+
+
+@dataclass(frozen=True)
 class PollPolicy:
     min_seconds: float = 0.5
     max_seconds: float = 120.0
@@ -41,20 +50,22 @@ class PollPolicy:
         return min(self.max_seconds, max(self.min_seconds, delay))
 
     def next_poll(self, now: datetime, progress: int, anchor_at: datetime | None, anchor_progress: int | None,
-                  hint: float | None, prior_remaining: float | None = None) -> float:  # noqa: PLR0913
+                  hint: float | None, prior: Prior | None = None, elapsed: float = 0.0) -> float:  # noqa: PLR0913
         """Seconds until the next status poll of a running job.
 
         The provider's hint is a floor ("not before"). A precise estimate schedules the final poll just after
         the predicted completion; a coarse one schedules a refinement reading first, early enough that the
-        estimate cannot overshoot. Without progress, a duration learned from earlier jobs of the same kind
-        stands in for the estimate.
+        estimate cannot overshoot. Without progress, the duration of earlier jobs of the same kind (`prior`,
+        `elapsed` since this one was submitted) stands in for the estimate.
         """
         estimate = self.estimate(now, progress, anchor_at, anchor_progress)
         if estimate is None:
+            prior_remaining = None if prior is None else prior.seconds - elapsed
             if prior_remaining is not None and prior_remaining > 0:
-                # Three quarters in: late enough that the reading makes the estimate precise (one final poll
-                # follows), early enough that the owner sees the bar move.
-                delay = PRIOR_FRACTION * prior_remaining
+                # Jobs of this kind take the same time: look once, when they have been found finished (a late job
+                # then shows its progress and the estimate takes over). Otherwise three quarters in: late enough
+                # that the reading makes the estimate precise, early enough that the owner sees the bar move.
+                delay = prior_remaining if prior.tight else PRIOR_FRACTION * prior_remaining
             else:
                 # Nothing moved since the reference: wait about as long again as it has been still (doubling),
                 # up to the idle cap, so thousands of jobs waiting in a provider's queue cost little.
@@ -100,13 +111,22 @@ class PollPolicy:
 
 @dataclass
 class DurationHistory:
-    """How long recent jobs of the same kind took at the provider (per instance, rebuilt as jobs finish)."""
+    """How long recent jobs of the same kind took, submission to found finished (seeded from the database at
+    start, then kept per instance as jobs finish)."""
 
     _recent: dict[tuple, deque[float]] = field(default_factory=dict)
 
     def record(self, key: tuple, seconds: float) -> None:
         self._recent.setdefault(key, deque(maxlen=HISTORY_SIZE)).append(seconds)
 
-    def expected(self, key: tuple) -> float | None:
+    def expected(self, key: tuple) -> Prior | None:
         durations = self._recent.get(key)
-        return statistics.median(durations) if durations else None
+        if not durations:
+            return None
+        tight = False
+        if len(durations) >= TIGHT_SAMPLES:
+            ordered = sorted(durations)
+            trim = len(ordered) // 10  # one straggler in ten does not spoil it
+            kept = ordered[trim:len(ordered) - trim]
+            tight = kept[-1] - kept[0] <= UNCERTAINTY_LIMIT
+        return Prior(statistics.median(durations), tight)

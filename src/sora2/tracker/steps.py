@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sora2.context import AppContext
 from sora2.db.base import utcnow
@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 REQUEST_OPTIONS = frozenset({"aspect_ratio", "resolution", "generate_audio", "seed", "negative_prompt"})
 MAX_SUBMIT_ATTEMPTS = 12
 MAX_DOWNLOAD_ATTEMPTS = 10
+HISTORY_SEED = 500  # finished jobs read at start, so a restarted tracker still knows how long jobs take
 INTERRUPTED = "Interrupted before submission; not resubmitted automatically to avoid paying twice"
 AMBIGUOUS = ("The provider did not confirm the submission ({}); not resubmitted automatically to avoid paying "
              "twice")
@@ -47,6 +48,7 @@ class JobView:
     options: dict | None = None  # shape and generation options stored with the row (see videos.options)
     last_frame: str | None = None
     extend_source: str | None = None
+    due_at: datetime | None = None  # when this poll was scheduled: a job found finished was finished by then
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,8 @@ class JobSteps:
             log.info("removed %d partial files left by an earlier crash", removed)
         async with self.ctx.sessions.begin() as session:
             repo = VideoRepository(session)
+            for video in await repo.recently_finished(HISTORY_SEED):
+                self.history.record(_kind(video), (video.provider_finished_at - video.submitted_at).total_seconds())
             resumed = await repo.release_own_leases(self.owner, utcnow())
             if resumed:
                 log.info("resuming %d jobs whose steps were cut off by the restart", resumed)
@@ -231,10 +235,9 @@ class JobSteps:
         video.progress = max(video.progress, min(99, job.progress))
         video.expires_at = job.expires_at or video.expires_at
         video.submitted_at = video.submitted_at or now
-        expected = self.history.expected(_kind(video))
-        prior = None if expected is None else expected - (now - video.submitted_at).total_seconds()
         delay = self.policy.next_poll(now, job.progress, video.progress_ref_at, video.progress_ref_value,
-                                      job.poll_after_seconds, prior)
+                                      job.poll_after_seconds, self.history.expected(_kind(video)),
+                                      (now - video.submitted_at).total_seconds())
         # The reference is the submission itself: the longest baseline gives the most precise rate (time a job
         # spends queued slows the estimated rate a little; the final-approach steps absorb that).
         if video.progress_ref_at is None:
@@ -248,7 +251,7 @@ class JobSteps:
                                   size=video.size, seconds=video.seconds, job_id=video.provider_video_id,
                                   remix_source=None, reference=None,
                                   options=(video.provider_metadata or {}).get("options"),
-                                  extend_source=video.extend_of_provider_id),
+                                  extend_source=video.extend_of_provider_id, due_at=video.next_check_at),
                      downloading=video.status == COMPLETED and video.download_state == DL_PENDING,
                      polling=video.status in ACTIVE_STATUSES and video.submit_state == SUBMIT_SUBMITTED)
 
@@ -320,30 +323,31 @@ class JobSteps:
                 self.ctx.metrics.downloads.labels("done").inc()
             except DownloadError as exc:
                 self.ctx.metrics.downloads.labels("expired" if exc.expired else "error").inc()
-                await self._download_failed(view.id, job, exc)
+                await self._download_failed(view.id, job, exc, view.due_at)
                 return
-        await self._downloaded(view.id, job, assets)
+        await self._downloaded(view.id, job, assets, view.due_at)
 
-    def _mark_completed(self, video: Video, job: JobStatus | None) -> None:
+    def _mark_completed(self, video: Video, job: JobStatus | None, due_at: datetime | None) -> None:
         now = utcnow()
         video.status, video.progress, video.error_message = COMPLETED, 100, None
         video.completed_at = video.completed_at or now
         if video.provider_finished_at is None:
-            video.provider_finished_at = now
+            video.provider_finished_at = _finished_by(video, job, due_at, now)
             if video.submitted_at is not None:
-                self.history.record(_kind(video), (now - video.submitted_at).total_seconds())
+                self.history.record(_kind(video), (video.provider_finished_at - video.submitted_at).total_seconds())
         if job is not None:
             video.expires_at = job.expires_at or video.expires_at
             video.actual_cost = job.actual_cost if job.actual_cost is not None else video.actual_cost
 
-    async def _downloaded(self, video_id: str, job: JobStatus | None, assets) -> None:  # noqa: ANN001
+    async def _downloaded(self, video_id: str, job: JobStatus | None, assets,  # noqa: ANN001
+                          due_at: datetime | None) -> None:
         async with self.ctx.sessions.begin() as session:
             video = await VideoRepository(session).get(video_id)
             if video is None:  # deleted during the download: leave nothing behind
                 await asyncio.to_thread(self.ctx.storage.delete_video_files, video_id)
                 return
             before = self._snapshot(video)
-            self._mark_completed(video, job)
+            self._mark_completed(video, job, due_at)
             video.download_state, video.download_error = DL_DONE, None
             video.file_name, video.thumbnail_name = assets.file_name, assets.thumbnail_name
             video.spritesheet_name, video.sprite, video.file_size = (assets.spritesheet_name, assets.sprite,
@@ -355,13 +359,14 @@ class JobSteps:
         latency = (video.notified_at - video.provider_finished_at).total_seconds()
         self.ctx.metrics.notify_latency.observe(max(0.0, latency))
 
-    async def _download_failed(self, video_id: str, job: JobStatus | None, exc: DownloadError) -> None:
+    async def _download_failed(self, video_id: str, job: JobStatus | None, exc: DownloadError,
+                               due_at: datetime | None) -> None:
         async with self.ctx.sessions.begin() as session:
             video = await self._load(session, video_id)
             if video is None:
                 return
             before = self._snapshot(video)
-            self._mark_completed(video, job)
+            self._mark_completed(video, job, due_at)
             video.download_attempts += 1
             video.download_error = str(exc)
             expired = exc.expired or (video.expires_at is not None and utcnow() >= video.expires_at)
@@ -389,6 +394,18 @@ def _frames(names: list[str] | None) -> tuple[str | None, str | None]:
 def _kind(video: Video) -> tuple:
     """Jobs expected to take about as long as each other."""
     return video.provider, video.model, video.size, video.seconds, bool(video.remix_of)
+
+
+def _finished_by(video: Video, job: JobStatus | None, due_at: datetime | None, now: datetime) -> datetime:
+    """The earliest time the job is known to have been finished: when it was found so, or when that poll was
+    due (any delay in looking is ours), or what the provider's own timestamps allow. Never before submission."""
+    candidates = [now]
+    if due_at is not None:
+        candidates.append(due_at)
+    if job is not None and job.took_at_most is not None and video.submitted_at is not None:
+        candidates.append(video.submitted_at + timedelta(seconds=job.took_at_most))
+    finished = min(candidates)
+    return finished if video.submitted_at is None else max(finished, video.submitted_at)
 
 
 _TERMINAL_MESSAGES = {

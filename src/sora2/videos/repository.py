@@ -122,6 +122,14 @@ class VideoRepository:
         rows = await self.session.execute(select(Video).where(Video.id.in_(ids), Video.lease_owner == owner))
         return list(rows.scalars().all())
 
+    async def recently_finished(self, limit: int) -> list[Row]:
+        """The last `limit` jobs found finished, oldest first: what the tracker's duration history starts from."""
+        stmt = (select(Video.provider, Video.model, Video.size, Video.seconds, Video.remix_of, Video.submitted_at,
+                       Video.provider_finished_at)
+                .where(Video.provider_finished_at.is_not(None), Video.submitted_at.is_not(None))
+                .order_by(Video.provider_finished_at.desc()).limit(limit))
+        return list(reversed((await self.session.execute(stmt)).all()))
+
     async def _take_leases(self, ids: list[str], now: datetime, owner: str, lease_until: datetime) -> bool:
         if not ids:
             return False

@@ -1,0 +1,66 @@
+"""How long earlier jobs took decides when a new one is polled: learned as jobs finish, kept across restarts."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from sora2.app import create_app
+from sora2.config import Settings
+from tests.videos.helpers import create_video, wait_for_video
+
+JOB_SECONDS = 3.0
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"emulator_job_seconds": JOB_SECONDS})
+
+
+def kind(video: dict) -> tuple:
+    return video["provider"], video["model"], video["size"], video["seconds"], False
+
+
+async def retrieves(client, emulator_headers) -> int:  # noqa: ANN001
+    stats = (await client.get("/emulator/_emulator/stats", headers=emulator_headers)).json()
+    return stats["requests"]["retrieve"]
+
+
+async def test_with_a_consistent_history_a_video_costs_one_status_poll(client, ctx, user_headers, emulator_headers):
+    first = await create_video(client, user_headers, prompt="teaches the history")
+    first = await wait_for_video(client, user_headers, first["id"])
+    # Jobs of this kind take JOB_SECONDS at the emulator: a history that agrees sends the poll straight there.
+    for _ in range(5):
+        ctx.tracker.steps.history.record(kind(first), JOB_SECONDS + 0.4)
+    before = await retrieves(client, emulator_headers)
+    video = await create_video(client, user_headers, prompt="knows when to look")
+    done = await wait_for_video(client, user_headers, video["id"])
+    assert done["status"] == "completed" and done["download_state"] == "done"
+    assert await retrieves(client, emulator_headers) - before == 1
+
+
+async def test_finished_jobs_record_when_they_were_due_not_when_they_were_seen(client, ctx, user_headers):
+    videos = [await create_video(client, user_headers, prompt=f"history {i}") for i in range(2)]
+    done = await asyncio.gather(*(wait_for_video(client, user_headers, v["id"]) for v in videos))
+    prior = ctx.tracker.steps.history.expected(kind(done[0]))
+    # From submission to the poll that found it finished: the emulator's clock plus at most the poll margin and
+    # the provider's whole-second timestamps; never the time spent downloading and checking the file.
+    assert JOB_SECONDS - 0.1 <= prior.seconds <= JOB_SECONDS + 1.0, prior
+
+
+async def test_a_restarted_tracker_still_knows_how_long_jobs_take(settings: Settings, ctx, client, user_headers):
+    video = await wait_for_video(client, user_headers, (await create_video(client, user_headers))["id"])
+    learned = ctx.tracker.steps.history.expected(kind(video))
+    assert learned is not None
+    second = create_app(settings)  # a new instance on the same database: what the tracker knows comes from rows
+    async with second.fastapi.router.lifespan_context(second.fastapi):
+        assert second.fastapi.state.ctx.tracker.steps.history.expected(kind(video)) == learned
+
+
+async def test_the_openai_adapter_bounds_a_finished_jobs_duration(ctx, client, user_headers):
+    video = await wait_for_video(client, user_headers, (await create_video(client, user_headers))["id"])
+    job = await ctx.providers.get("emulator").get(video["provider_video_id"])
+    assert job.status == "completed"
+    # Whole-second created_at/completed_at: the duration is under their difference + 1 s.
+    assert JOB_SECONDS <= job.took_at_most <= JOB_SECONDS + 2.0
