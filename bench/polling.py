@@ -234,6 +234,7 @@ def main() -> None:
                         help="comma-separated emulator job lengths, one run each")
     parser.add_argument("--only-webhooks", action="store_true", help="just the OpenRouter webhook row")
     args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)  # before the MCP SDK installs its own INFO handler
     for seconds in (float(s) for s in args.job_seconds.split(",")):
         lines = [] if args.only_webhooks else asyncio.run(measure(args.videos, seconds))
         lines.append(asyncio.run(measure_webhooks(args.videos, seconds)))

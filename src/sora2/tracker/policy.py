@@ -36,8 +36,11 @@ class Estimate:
 class Prior:
     """What earlier jobs of the same kind say about this one."""
 
-    seconds: float  # typical time from submission until the job was found finished
-    tight: bool  # they agree within UNCERTAINTY_LIMIT: the final poll can go straight there
+    # Each earlier job gives an upper bound: the time from submission by which it was known to be finished.
+    # When they agree (within UNCERTAINTY_LIMIT), the final poll goes straight to the tightest of them;
+    # otherwise `seconds` is their median and only schedules a reading.
+    seconds: float
+    tight: bool
 
 
 @dataclass(frozen=True)
@@ -123,10 +126,10 @@ class DurationHistory:
         durations = self._recent.get(key)
         if not durations:
             return None
-        tight = False
         if len(durations) >= TIGHT_SAMPLES:
             ordered = sorted(durations)
             trim = len(ordered) // 10  # one straggler in ten does not spoil it
             kept = ordered[trim:len(ordered) - trim]
-            tight = kept[-1] - kept[0] <= UNCERTAINTY_LIMIT
-        return Prior(statistics.median(durations), tight)
+            if kept[-1] - kept[0] <= UNCERTAINTY_LIMIT:
+                return Prior(kept[0], tight=True)
+        return Prior(statistics.median(durations), tight=False)

@@ -20,7 +20,7 @@ from sora2.providers.base import GenerationRequest, JobStatus, Provider, Provide
 from sora2.tracker.downloads import DownloadError, download_assets
 from sora2.tracker.policy import DurationHistory, PollPolicy
 from sora2.videos.repository import VideoRepository
-from sora2.videos.schemas import video_out
+from sora2.videos.schemas import epoch, video_out
 
 log = logging.getLogger(__name__)
 REQUEST_OPTIONS = frozenset({"aspect_ratio", "resolution", "generate_audio", "seed", "negative_prompt"})
@@ -52,8 +52,35 @@ class JobView:
 
 
 @dataclass(frozen=True)
+class Tracking:
+    """A job's tracking fields as leased: all a poll of a running job reads before it writes them back."""
+
+    user_id: str
+    status: str
+    progress: int
+    expires_at: datetime | None
+    submitted_at: datetime | None
+    ref_at: datetime | None
+    ref_value: int | None
+    kind: tuple
+
+    @classmethod
+    def of(cls, video: Video) -> Tracking:
+        return cls(user_id=video.user_id, status=video.status, progress=video.progress, expires_at=video.expires_at,
+                   submitted_at=video.submitted_at, ref_at=video.progress_ref_at, ref_value=video.progress_ref_value,
+                   kind=_kind(video))
+
+    def public_changes(self, values: dict) -> dict:
+        """The owner-visible fields a running poll can change (as `video_out` shows them), where they changed."""
+        before = {"status": self.status, "progress": self.progress, "expires_at": epoch(self.expires_at)}
+        after = {"status": values["status"], "progress": values["progress"], "expires_at": epoch(values["expires_at"])}
+        return {key: value for key, value in after.items() if before[key] != value}
+
+
+@dataclass(frozen=True)
 class Claim:
     view: JobView
+    tracking: Tracking
     downloading: bool
     polling: bool
 
@@ -89,12 +116,16 @@ class JobSteps:
             return None  # deleted meanwhile, or another instance took the lease over
         return video
 
-    def _release(self, video: Video, delay: float | None) -> None:
-        if delay is not None and video.id in self.nudged:
-            self.nudged.discard(video.id)
+    def _released(self, video_id: str, delay: float | None) -> dict:
+        """Columns that give up the lease and schedule the next step (`delay` None: nothing more to do)."""
+        if delay is not None and video_id in self.nudged:
+            self.nudged.discard(video_id)
             delay = 0.0
-        video.lease_owner, video.lease_until = None, None
-        video.next_check_at = None if delay is None else utcnow() + timedelta(seconds=delay)
+        return {"lease_owner": None, "lease_until": None,
+                "next_check_at": None if delay is None else utcnow() + timedelta(seconds=delay)}
+
+    def _release(self, video: Video, delay: float | None) -> None:
+        _assign(video, self._released(video.id, delay))
 
     def _fail(self, video: Video, message: str) -> None:
         video.status, video.error_message = FAILED, message
@@ -200,7 +231,7 @@ class JobSteps:
             before = self._snapshot(video)
             video.provider_video_id, video.submit_state = job.job_id, SUBMIT_SUBMITTED
             video.check_errors = 0
-            self._apply_running(video, job)
+            _assign(video, self._running(video.id, Tracking.of(video), job))
             self._publish_changes(session, video, before)
 
     async def _delete_remote(self, provider: Provider, job_id: str) -> None:
@@ -229,20 +260,32 @@ class JobSteps:
 
     # --- poll ----------------------------------------------------------------------------------------------
 
-    def _apply_running(self, video: Video, job: JobStatus) -> None:
+    def _running(self, video_id: str, tracking: Tracking, job: JobStatus) -> dict:
+        """The columns a running job's status reading sets, its next poll scheduled."""
         now = utcnow()
-        video.status = IN_PROGRESS if job.status == "in_progress" or job.progress > 0 else QUEUED
-        video.progress = max(video.progress, min(99, job.progress))
-        video.expires_at = job.expires_at or video.expires_at
-        video.submitted_at = video.submitted_at or now
-        delay = self.policy.next_poll(now, job.progress, video.progress_ref_at, video.progress_ref_value,
-                                      job.poll_after_seconds, self.history.expected(_kind(video)),
-                                      (now - video.submitted_at).total_seconds())
+        submitted = tracking.submitted_at or now
+        values = {"status": IN_PROGRESS if job.status == "in_progress" or job.progress > 0 else QUEUED,
+                  "progress": max(tracking.progress, min(99, job.progress)),
+                  "expires_at": job.expires_at or tracking.expires_at, "submitted_at": submitted}
+        delay = self.policy.next_poll(now, job.progress, tracking.ref_at, tracking.ref_value, job.poll_after_seconds,
+                                      self.history.expected(tracking.kind), (now - submitted).total_seconds())
         # The reference is the submission itself: the longest baseline gives the most precise rate (time a job
         # spends queued slows the estimated rate a little; the final-approach steps absorb that).
-        if video.progress_ref_at is None:
-            video.progress_ref_at, video.progress_ref_value = now, job.progress
-        self._release(video, delay)
+        if tracking.ref_at is None:
+            values["progress_ref_at"], values["progress_ref_value"] = now, job.progress
+        return values | self._released(video_id, delay)
+
+    async def _record_running(self, claim: Claim, job: JobStatus) -> None:
+        """The common poll (still running) as one UPDATE under the lease: no read, no ORM object, and an event
+        only when something the owner sees changed."""
+        values = self._running(claim.view.id, claim.tracking, job)
+        async with self.ctx.sessions.begin() as session:
+            if not await VideoRepository(session).update_leased(claim.view.id, self.owner, values):
+                return  # deleted meanwhile, or another instance took the lease over
+            updates = claim.tracking.public_changes(values)
+            if updates:
+                queue_event(session, VideoUpdated(user_id=claim.tracking.user_id, video_id=claim.view.id,
+                                                  updates=updates))
 
     @staticmethod
     def claimed(video: Video) -> Claim:
@@ -252,7 +295,7 @@ class JobSteps:
                                   remix_source=None, reference=None,
                                   options=(video.provider_metadata or {}).get("options"),
                                   extend_source=video.extend_of_provider_id, due_at=video.next_check_at),
-                     downloading=video.status == COMPLETED and video.download_state == DL_PENDING,
+                     tracking=Tracking.of(video), downloading=video.status == COMPLETED and video.download_state == DL_PENDING,
                      polling=video.status in ACTIVE_STATUSES and video.submit_state == SUBMIT_SUBMITTED)
 
     async def advance(self, video_id: str, claim: Claim | None = None) -> None:
@@ -270,9 +313,10 @@ class JobSteps:
         if claim.downloading:
             await self._download(claim.view, None)
         else:
-            await self._poll(claim.view)
+            await self._poll(claim)
 
-    async def _poll(self, view: JobView) -> None:
+    async def _poll(self, claim: Claim) -> None:
+        view = claim.view
         provider = self.ctx.providers.get(view.provider)
         try:
             job = await provider.get(view.job_id or "")
@@ -284,15 +328,15 @@ class JobSteps:
         if job.status == "completed":
             await self._download(view, job)
             return
+        if job.status not in _TERMINAL_MESSAGES:
+            await self._record_running(claim, job)
+            return
         async with self.ctx.sessions.begin() as session:
             video = await self._load(session, view.id)
             if video is None:
                 return
             before = self._snapshot(video)
-            if job.status in ("failed", "cancelled", "expired"):
-                self._fail(video, job.error_message or _TERMINAL_MESSAGES[job.status])
-            else:
-                self._apply_running(video, job)
+            self._fail(video, job.error_message or _TERMINAL_MESSAGES[job.status])
             self._publish_changes(session, video, before)
 
     async def _poll_failed(self, video_id: str, exc: ProviderError) -> None:
@@ -389,6 +433,11 @@ def _frames(names: list[str] | None) -> tuple[str | None, str | None]:
     last = next((n for n in names if n.endswith("_last.jpg")), None)
     first = next((n for n in names if n != last), None)
     return first, last
+
+
+def _assign(video: Video, values: dict) -> None:
+    for column, value in values.items():
+        setattr(video, column, value)
 
 
 def _kind(video: Video) -> tuple:

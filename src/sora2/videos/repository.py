@@ -122,6 +122,12 @@ class VideoRepository:
         rows = await self.session.execute(select(Video).where(Video.id.in_(ids), Video.lease_owner == owner))
         return list(rows.scalars().all())
 
+    async def update_leased(self, video_id: str, owner: str, values: dict) -> bool:
+        """Write a leased row's columns in one statement; False when the row is gone or no longer ours."""
+        stmt = (update(Video).where(Video.id == video_id, Video.lease_owner == owner).values(**values)
+                .execution_options(synchronize_session=False))
+        return (await self.session.execute(stmt)).rowcount == 1
+
     async def recently_finished(self, limit: int) -> list[Row]:
         """The last `limit` jobs found finished, oldest first: what the tracker's duration history starts from."""
         stmt = (select(Video.provider, Video.model, Video.size, Video.seconds, Video.remix_of, Video.submitted_at,

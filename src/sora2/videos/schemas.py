@@ -52,7 +52,7 @@ class VideoOut(BaseModel):
     sprite: dict[str, Any] | None
 
 
-def _epoch(value) -> int | None:  # noqa: ANN001
+def epoch(value) -> int | None:  # noqa: ANN001
     return int(value.timestamp()) if value is not None else None
 
 
@@ -77,14 +77,14 @@ def video_out(video, signer: MediaSigner) -> dict[str, Any]:  # noqa: ANN001
         "id": video.id, "user_id": video.user_id, "provider": video.provider,
         "provider_video_id": video.provider_video_id, "openai_video_id": video.provider_video_id,
         "prompt": video.prompt, "model": video.model, "size": video.size, "seconds": video.seconds,
-        "status": video.status, "progress": video.progress, "created_at": _epoch(video.created_at) or 0,
-        "completed_at": _epoch(video.completed_at), "file_path": video.file_name,
+        "status": video.status, "progress": video.progress, "created_at": epoch(video.created_at) or 0,
+        "completed_at": epoch(video.completed_at), "file_path": video.file_name,
         "thumbnail_path": video.thumbnail_name, "error_message": video.error_message,
         "has_input_reference": video.has_input_reference, "has_audio": video.has_audio,
         "reference_image_paths": json.dumps(references) if references else None, "provider_metadata": None,
         "remix_of": video.remix_of, "continued_from": video.continued_from, "cost": video.cost,
         "actual_cost": video.actual_cost, "emulated": video.provider == EMULATOR_ID, "download_state": video.download_state,
-        "download_error": video.download_error, "expires_at": _epoch(video.expires_at),
+        "download_error": video.download_error, "expires_at": epoch(video.expires_at),
         "media": media_urls(video, signer), "sprite": video.sprite,
     }
 
