@@ -7,6 +7,7 @@ async def test_health_routes(client):
     assert (await client.get("/healthz")).json() == {"status": "ok"}
     ready = await client.get("/readyz")
     assert ready.status_code == 200 and ready.json()["tracker"] is True
+    assert ready.json()["events"] == "local"  # no SORA2_REDIS_URL: one instance, no fan-out
     legacy = (await client.get("/health")).json()
     assert legacy["status"] == "ok" and isinstance(legacy["timestamp"], int)
 

@@ -86,6 +86,28 @@ def _delete_remote_jobs(ctx: AppContext):  # noqa: ANN202
     return handle
 
 
+def _trust_caches(ctx: AppContext):  # noqa: ANN202
+    """With several instances, caches may serve only while this one hears every other instance's invalidations:
+    any gap in the Redis subscription empties and suspends them, and a new subscription empties them again."""
+    def set_trusted(trusted: bool) -> None:
+        ctx.list_cache.clear()
+        ctx.principals.clear()
+        ctx.list_cache.suspended = ctx.principals.suspended = not trusted
+
+    return set_trusted
+
+
+async def _start_fanout(ctx: AppContext) -> None:
+    settings = ctx.settings
+    if settings.redis_url is None:
+        return  # one instance: the in-process bus is exact, and the fan-out is never loaded
+    from sora2.events_redis import RedisFanout
+
+    ctx.fanout = RedisFanout(settings.redis_url.get_secret_value(), settings.redis_channel,
+                             settings.resolved_instance_id, ctx.bus, _trust_caches(ctx))
+    await ctx.fanout.start()
+
+
 def _invalidate_caches(ctx: AppContext):  # noqa: ANN202
     def handle(event: object) -> None:
         if isinstance(event, VideoUpdated | LibraryChanged):
@@ -121,8 +143,9 @@ async def _start(app: FastAPI, settings: Settings, emulator: tuple[Any, Any] | N
     app.state.ctx = ctx
     await ensure_initial_admin(ctx)
     bridge_events(sio, ctx)
-    bus.subscribe(_delete_remote_jobs(ctx))
+    bus.subscribe(_delete_remote_jobs(ctx), remote=False)  # only the instance that deleted the row
     bus.subscribe(_invalidate_caches(ctx))
+    await _start_fanout(ctx)
     await ctx.providers.start()  # model discovery (cached copy first; never blocks startup for long)
     tracker = Tracker(ctx)
     await tracker.start()
@@ -158,6 +181,8 @@ def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
         finally:
             if ctx.tracker is not None:
                 await ctx.tracker.stop()
+            if ctx.fanout is not None:
+                await ctx.fanout.stop()  # after the tracker: its last events still reach the other instances
             await ctx.providers.close()
             if emulator is not None:
                 await emulator[0].stop()

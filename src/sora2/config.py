@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:5173", "http://127.0.0.1:5173"])
     public_url: str | None = None
+    # Several instances behind one load balancer: committed changes fan out over Redis pub/sub so every instance's
+    # Socket.IO clients and caches hear them (empty: one instance, the fan-out is not even loaded).
+    redis_url: SecretStr | None = None
+    redis_channel: str = "sora2:events"
 
     # MCP (streamable HTTP at /mcp): extra Host values it accepts besides localhost and public_url's host;
     # "*" turns the Host/Origin check off (only behind a proxy that sets Host itself).
@@ -94,6 +98,11 @@ class Settings(BaseSettings):
             if raw in KNOWN_DEFAULT_SECRETS or len(raw) < 32:
                 raise ValueError("SORA2_JWT_SECRET is a known default or shorter than 32 characters; refusing to start")
         return value
+
+    @field_validator("redis_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if value is None or (isinstance(value, str) and not value.strip()) else value
 
     @property
     def resolved_database_url(self) -> str:

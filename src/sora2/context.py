@@ -17,6 +17,7 @@ from sora2.media.storage import MediaStorage
 from sora2.videos.listcache import ListCache
 
 if TYPE_CHECKING:
+    from sora2.events_redis import RedisFanout
     from sora2.metrics import Metrics
     from sora2.providers.registry import ProviderRegistry
     from sora2.tracker.loop import Tracker
@@ -38,4 +39,5 @@ class AppContext:
     list_cache: ListCache
     principals: PrincipalCache = field(default_factory=PrincipalCache)
     tracker: "Tracker | None" = None
+    fanout: "RedisFanout | None" = None  # set when SORA2_REDIS_URL is (several instances)
     extras: dict[str, Any] = field(default_factory=dict)

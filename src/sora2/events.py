@@ -48,15 +48,21 @@ Handler = Callable[[Any], Awaitable[None] | None]
 
 
 class EventBus:
+    """Delivers each event to every subscriber. Events that arrived from another instance (over Redis, see
+    sora2.events_redis) are marked `remote` and skip subscribers that act only on this instance's own changes."""
+
     def __init__(self) -> None:
-        self._handlers: list[Handler] = []
+        self._handlers: list[tuple[Handler, bool]] = []
         self._tasks: set[Any] = set()
 
-    def subscribe(self, handler: Handler) -> None:
-        self._handlers.append(handler)
+    def subscribe(self, handler: Handler, *, remote: bool = True) -> None:
+        """`remote=False`: the handler sees only events published by this instance."""
+        self._handlers.append((handler, remote))
 
-    def publish(self, event: Any) -> None:
-        for handler in self._handlers:
+    def publish(self, event: Any, *, remote: bool = False) -> None:
+        for handler, wants_remote in self._handlers:
+            if remote and not wants_remote:
+                continue
             try:
                 result = handler(event)
             except Exception:  # a broken subscriber must not break the committed transaction's caller

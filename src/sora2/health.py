@@ -29,14 +29,17 @@ async def healthz() -> dict:
 
 @router.get("/readyz")
 async def readyz(ctx: CtxDep) -> Response:
-    """Readiness: the database answers and the tracker runs."""
+    """Readiness: the database answers and the tracker runs; `events` tells whether other instances are heard."""
     try:
         async with ctx.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
     except Exception as exc:  # noqa: BLE001
         return JSONResponse({"status": "unavailable", "error": f"database: {type(exc).__name__}"}, 503)
     tracker_ok = ctx.tracker is not None
-    return JSONResponse({"status": "ok" if tracker_ok else "starting", "tracker": tracker_ok},
+    # Redis down is not a reason to take the instance out of the load balancer (every instance would go at once):
+    # it still serves correctly, without its caches, but its sockets miss other instances' updates meanwhile.
+    events = "local" if ctx.fanout is None else ctx.fanout.state
+    return JSONResponse({"status": "ok" if tracker_ok else "starting", "tracker": tracker_ok, "events": events},
                         200 if tracker_ok else 503)
 
 

@@ -50,8 +50,13 @@ class PrincipalCache:
         self._ttl = ttl_seconds
         self._max = max_entries
         self._entries: dict[str, tuple[float, Principal]] = {}
+        # Bumped by every eviction: a principal read from the database before an eviction is not stored after it.
+        self.generation = 0
+        self.suspended = False  # nothing is served or stored while set (see sora2.events_redis)
 
     def get(self, user_id: str) -> Principal | None:
+        if self.suspended:
+            return None
         entry = self._entries.get(user_id)
         if entry is None or entry[0] < time.monotonic():
             return None
@@ -63,10 +68,18 @@ class PrincipalCache:
         principal = self.get(claims.user_id) if claims else None
         return principal if principal is not None and not principal.disabled else None
 
-    def put(self, principal: Principal) -> None:
+    def put(self, principal: Principal, generation: int | None = None) -> None:
+        """Store a principal; pass the `generation` seen before reading it so a racing eviction wins."""
+        if self.suspended or (generation is not None and generation != self.generation):
+            return
         if len(self._entries) >= self._max:
             self._entries.clear()
         self._entries[principal.id] = (time.monotonic() + self._ttl, principal)
 
     def evict(self, user_id: str) -> None:
+        self.generation += 1
         self._entries.pop(user_id, None)
+
+    def clear(self) -> None:
+        self.generation += 1
+        self._entries.clear()

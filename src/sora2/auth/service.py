@@ -54,11 +54,12 @@ class AuthService:
             raise Unauthorized("Invalid token", code="invalid_token")
         principal = self.principals.get(claims.user_id)
         if principal is None:
+            generation = self.principals.generation
             user = await self.users.get(claims.user_id)
             if user is None:
                 raise Unauthorized("Invalid token", code="invalid_token")
             principal = Principal.of(user)
-            self.principals.put(principal)
+            self.principals.put(principal, generation)
         if principal.disabled:
             raise Unauthorized("Invalid token", code="invalid_token")
         return principal
