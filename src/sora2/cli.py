@@ -31,6 +31,11 @@ def _configure_logging(level: str) -> None:
     logging.getLogger("uvicorn.access").disabled = True
     # httpx logs every provider call with its full URL at INFO; our metrics and errors already cover them.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # At DEBUG these write statement parameters and raw request data (password and token hashes, provider
+    # keys): never below INFO, whatever the level asked for.
+    quiet = max(logging.INFO, logging.getLogger().level)
+    for name in ("aiosqlite", "httpcore", "openai", "openrouter", "hpack"):
+        logging.getLogger(name).setLevel(quiet)
 
 
 @app.command()
