@@ -64,3 +64,28 @@ async def test_the_openai_adapter_bounds_a_finished_jobs_duration(ctx, client, u
     assert job.status == "completed"
     # Whole-second created_at/completed_at: the duration is under their difference + 1 s.
     assert JOB_SECONDS <= job.took_at_most <= JOB_SECONDS + 2.0
+
+
+def test_a_finished_job_is_credited_with_its_due_time_only_when_the_poll_was_prompt():
+    from datetime import timedelta
+
+    from sora2.db.base import utcnow
+    from sora2.providers.base import JobStatus
+    from sora2.tracker.steps import Tracking
+
+    now = utcnow()
+    submitted = now - timedelta(seconds=40)
+    done = JobStatus(job_id="j", status="completed", progress=100)
+
+    def tracking(due_at):  # noqa: ANN001, ANN202
+        return Tracking(user_id="u", status="in_progress", progress=90, expires_at=None, submitted_at=submitted,
+                        ref_at=submitted, ref_value=0, kind=(), due_at=due_at)
+
+    prompt = tracking(now - timedelta(seconds=0.3)).finished_by(done)
+    assert abs((prompt - (now - timedelta(seconds=0.3))).total_seconds()) < 0.01
+    # A poll that ran a minute late (a restart, a backlog) only knows the job was finished when it looked.
+    late = tracking(now - timedelta(seconds=60)).finished_by(done)
+    assert (late - now).total_seconds() >= 0
+    # The provider's own timestamps may say more; never earlier than the submission itself.
+    bounded = tracking(None).finished_by(JobStatus(job_id="j", status="completed", took_at_most=10.0))
+    assert bounded == submitted + timedelta(seconds=10)

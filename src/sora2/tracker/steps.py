@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 REQUEST_OPTIONS = frozenset({"aspect_ratio", "resolution", "generate_audio", "seed", "negative_prompt"})
 MAX_SUBMIT_ATTEMPTS = 12
 MAX_DOWNLOAD_ATTEMPTS = 10
+PROMPT_POLL_SECONDS = 1.0  # a poll this close to when it was due vouches for that time
 HISTORY_SEED = 500  # finished jobs read at start, so a restarted tracker still knows how long jobs take
 INTERRUPTED = "Interrupted before submission; not resubmitted automatically to avoid paying twice"
 AMBIGUOUS = ("The provider did not confirm the submission ({}); not resubmitted automatically to avoid paying "
@@ -48,7 +49,6 @@ class JobView:
     options: dict | None = None  # shape and generation options stored with the row (see videos.options)
     last_frame: str | None = None
     extend_source: str | None = None
-    due_at: datetime | None = None  # when this poll was scheduled: a job found finished was finished by then
 
 
 @dataclass(frozen=True)
@@ -63,12 +63,27 @@ class Tracking:
     ref_at: datetime | None
     ref_value: int | None
     kind: tuple
+    due_at: datetime | None  # when this poll was scheduled
 
     @classmethod
     def of(cls, video: Video) -> Tracking:
         return cls(user_id=video.user_id, status=video.status, progress=video.progress, expires_at=video.expires_at,
                    submitted_at=video.submitted_at, ref_at=video.progress_ref_at, ref_value=video.progress_ref_value,
-                   kind=_kind(video))
+                   kind=_kind(video), due_at=video.next_check_at)
+
+    def finished_by(self, job: JobStatus) -> datetime:
+        """The earliest time a job this poll found finished is known to have been finished: now, or when the poll
+        was due if it ran promptly (our delay in looking is not the provider's), or what the provider's own
+        timestamps allow; never before submission. Estimating later than that would make the duration history
+        creep later with every job."""
+        now = utcnow()
+        candidates = [now]
+        if self.due_at is not None and (now - self.due_at).total_seconds() <= PROMPT_POLL_SECONDS:
+            candidates.append(self.due_at)
+        if job.took_at_most is not None and self.submitted_at is not None:
+            candidates.append(self.submitted_at + timedelta(seconds=job.took_at_most))
+        finished = min(candidates)
+        return finished if self.submitted_at is None else max(finished, self.submitted_at)
 
     def public_changes(self, values: dict) -> dict:
         """The owner-visible fields a running poll can change (as `video_out` shows them), where they changed."""
@@ -294,8 +309,9 @@ class JobSteps:
                                   size=video.size, seconds=video.seconds, job_id=video.provider_video_id,
                                   remix_source=None, reference=None,
                                   options=(video.provider_metadata or {}).get("options"),
-                                  extend_source=video.extend_of_provider_id, due_at=video.next_check_at),
-                     tracking=Tracking.of(video), downloading=video.status == COMPLETED and video.download_state == DL_PENDING,
+                                  extend_source=video.extend_of_provider_id),
+                     tracking=Tracking.of(video),
+                     downloading=video.status == COMPLETED and video.download_state == DL_PENDING,
                      polling=video.status in ACTIVE_STATUSES and video.submit_state == SUBMIT_SUBMITTED)
 
     async def advance(self, video_id: str, claim: Claim | None = None) -> None:
@@ -311,7 +327,7 @@ class JobSteps:
                     self._release(video, None)
                     return
         if claim.downloading:
-            await self._download(claim.view, None)
+            await self._download(claim.view, None, None)
         else:
             await self._poll(claim)
 
@@ -326,7 +342,7 @@ class JobSteps:
             await self._poll_failed(view.id, exc)
             return
         if job.status == "completed":
-            await self._download(view, job)
+            await self._download(view, job, claim.tracking.finished_by(job))
             return
         if job.status not in _TERMINAL_MESSAGES:
             await self._record_running(claim, job)
@@ -354,7 +370,7 @@ class JobSteps:
 
     # --- download ------------------------------------------------------------------------------------------
 
-    async def _download(self, view: JobView, job: JobStatus | None) -> None:
+    async def _download(self, view: JobView, job: JobStatus | None, finished_by: datetime | None) -> None:
         provider = self.ctx.providers.get(view.provider)
         async with self._downloads:
             try:
@@ -367,16 +383,16 @@ class JobSteps:
                 self.ctx.metrics.downloads.labels("done").inc()
             except DownloadError as exc:
                 self.ctx.metrics.downloads.labels("expired" if exc.expired else "error").inc()
-                await self._download_failed(view.id, job, exc, view.due_at)
+                await self._download_failed(view.id, job, exc, finished_by)
                 return
-        await self._downloaded(view.id, job, assets, view.due_at)
+        await self._downloaded(view.id, job, assets, finished_by)
 
-    def _mark_completed(self, video: Video, job: JobStatus | None, due_at: datetime | None) -> None:
+    def _mark_completed(self, video: Video, job: JobStatus | None, finished_by: datetime | None) -> None:
         now = utcnow()
         video.status, video.progress, video.error_message = COMPLETED, 100, None
         video.completed_at = video.completed_at or now
         if video.provider_finished_at is None:
-            video.provider_finished_at = _finished_by(video, job, due_at, now)
+            video.provider_finished_at = finished_by or now
             if video.submitted_at is not None:
                 self.history.record(_kind(video), (video.provider_finished_at - video.submitted_at).total_seconds())
         if job is not None:
@@ -384,14 +400,14 @@ class JobSteps:
             video.actual_cost = job.actual_cost if job.actual_cost is not None else video.actual_cost
 
     async def _downloaded(self, video_id: str, job: JobStatus | None, assets,  # noqa: ANN001
-                          due_at: datetime | None) -> None:
+                          finished_by: datetime | None) -> None:
         async with self.ctx.sessions.begin() as session:
             video = await VideoRepository(session).get(video_id)
             if video is None:  # deleted during the download: leave nothing behind
                 await asyncio.to_thread(self.ctx.storage.delete_video_files, video_id)
                 return
             before = self._snapshot(video)
-            self._mark_completed(video, job, due_at)
+            self._mark_completed(video, job, finished_by)
             video.download_state, video.download_error = DL_DONE, None
             video.file_name, video.thumbnail_name = assets.file_name, assets.thumbnail_name
             video.spritesheet_name, video.sprite, video.file_size = (assets.spritesheet_name, assets.sprite,
@@ -404,13 +420,13 @@ class JobSteps:
         self.ctx.metrics.notify_latency.observe(max(0.0, latency))
 
     async def _download_failed(self, video_id: str, job: JobStatus | None, exc: DownloadError,
-                               due_at: datetime | None) -> None:
+                               finished_by: datetime | None) -> None:
         async with self.ctx.sessions.begin() as session:
             video = await self._load(session, video_id)
             if video is None:
                 return
             before = self._snapshot(video)
-            self._mark_completed(video, job, due_at)
+            self._mark_completed(video, job, finished_by)
             video.download_attempts += 1
             video.download_error = str(exc)
             expired = exc.expired or (video.expires_at is not None and utcnow() >= video.expires_at)
@@ -444,17 +460,6 @@ def _kind(video: Video) -> tuple:
     """Jobs expected to take about as long as each other."""
     return video.provider, video.model, video.size, video.seconds, bool(video.remix_of)
 
-
-def _finished_by(video: Video, job: JobStatus | None, due_at: datetime | None, now: datetime) -> datetime:
-    """The earliest time the job is known to have been finished: when it was found so, or when that poll was
-    due (any delay in looking is ours), or what the provider's own timestamps allow. Never before submission."""
-    candidates = [now]
-    if due_at is not None:
-        candidates.append(due_at)
-    if job is not None and job.took_at_most is not None and video.submitted_at is not None:
-        candidates.append(video.submitted_at + timedelta(seconds=job.took_at_most))
-    finished = min(candidates)
-    return finished if video.submitted_at is None else max(finished, video.submitted_at)
 
 
 _TERMINAL_MESSAGES = {
