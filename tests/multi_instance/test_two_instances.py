@@ -71,7 +71,7 @@ def test_b_serves_no_stale_list_after_a_creates_or_deletes(pair):
     wait_for(lambda: ids_on_b() == [], SOON, "B to drop the video deleted on A")
 
 
-def test_b_rejects_a_user_disabled_or_demoted_on_a(pair):
+def test_b_rejects_a_user_disabled_demoted_or_reset_on_a(pair):
     admin = _bearer(login_sync(pair.a.url, "admin", ADMIN_PASSWORD))
     created = httpx.post(f"{pair.a.url}/api/admin/users", json={"username": "carol", "password": "carol-pass-1"},
                          headers=admin, timeout=10).raise_for_status().json()
@@ -103,9 +103,10 @@ def test_b_rejects_a_user_disabled_or_demoted_on_a(pair):
     patch_on_a(role="user")
     wait_for(lambda: status_on_b("/api/admin/users", carol) == 403, SOON, "B to see the demotion")
 
-    # A new password set on A is the only one B accepts at sign-in. (Sign-in tokens issued before stay valid
-    # until they expire, on one instance as on several: the token carries no password version.)
+    # A password reset on A ends on B the sign-in B has cached, and only the new password signs in there.
+    assert status_on_b("/api/videos", carol) == 200
     patch_on_a(password="carol-pass-2")
+    wait_for(lambda: status_on_b("/api/videos", carol) == 401, SOON, "B to end the sign-in made with the old password")
     refused = httpx.post(f"{pair.b.url}/api/auth/login", json={"username": "carol", "password": "carol-pass-1"},
                          timeout=10)
     assert refused.status_code == 401

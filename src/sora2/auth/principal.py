@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,7 +12,7 @@ from typing import TYPE_CHECKING
 from sora2.models import User
 
 if TYPE_CHECKING:
-    from sora2.auth.tokens import TokenCodec
+    from sora2.auth.tokens import TokenClaims, TokenCodec
 
 
 READ, WRITE = "read", "write"
@@ -27,6 +29,8 @@ class Principal:
     # Set when the caller authenticated with a personal API token rather than a password sign-in.
     token_id: str | None = None
     scopes: frozenset[str] = field(default=ALL_SCOPES)
+    sessions_after_ms: int | None = None  # sign-ins issued earlier are over (a password change) ...
+    kept_session: str | None = None  # ... except this one (SHA-256 of the token that made the change)
 
     @property
     def is_admin(self) -> bool:
@@ -38,8 +42,20 @@ class Principal:
 
     @classmethod
     def of(cls, user: User) -> "Principal":
+        after = user.sessions_valid_after
         return cls(id=user.id, username=user.username, role=user.role, disabled=user.disabled,
-                   created_at=user.created_at)
+                   created_at=user.created_at, kept_session=user.kept_session,
+                   sessions_after_ms=None if after is None else int(after.timestamp() * 1000))
+
+    def accepts(self, claims: "TokenClaims", token: str) -> bool:
+        """Whether this sign-in is still valid: issued after the last password change, or the one that made it."""
+        if self.sessions_after_ms is None or claims.issued_ms >= self.sessions_after_ms:
+            return True
+        return self.kept_session is not None and hmac.compare_digest(session_hash(token), self.kept_session)
+
+
+def session_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class PrincipalCache:
@@ -66,7 +82,9 @@ class PrincipalCache:
         """The cached, enabled principal a valid token names, or None when the database must be asked."""
         claims = codec.decode(token)
         principal = self.get(claims.user_id) if claims else None
-        return principal if principal is not None and not principal.disabled else None
+        if principal is None or principal.disabled or not principal.accepts(claims, token):
+            return None  # the database path gives the reason
+        return principal
 
     def put(self, principal: Principal, generation: int | None = None) -> None:
         """Store a principal; pass the `generation` seen before reading it so a racing eviction wins."""

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request
 
 from sora2.auth.schemas import LoginIn, LoginOut, MeOut
 from sora2.auth.service import AuthService
-from sora2.deps import CtxDep, CurrentUser, SessionDep
+from sora2.deps import CtxDep, CurrentUser, SessionDep, bearer_token
 from sora2.bodies import read_model
 from sora2.users.schemas import ChangePasswordIn, SuccessMessage, UserOut
 from sora2.users.service import UserService
@@ -30,7 +30,9 @@ async def me(user: CurrentUser) -> MeOut:
 @router.post("/admin/change-password", response_model=SuccessMessage, tags=["users"],
              openapi_extra=read_model.openapi(ChangePasswordIn))
 async def change_password(request: Request, user: CurrentUser, session: SessionDep) -> SuccessMessage:
-    """Change the caller's own password (any role; the original's route name is kept)."""
+    """Change the caller's own password (any role; the original's route name is kept). Every other sign-in of
+    this user ends; the one making the change stays signed in. Personal API tokens are not affected."""
     body = await read_model(request, ChangePasswordIn)
-    await UserService(session).change_password(user.id, body.currentPassword, body.newPassword)
+    await UserService(session).change_password(user.id, body.currentPassword, body.newPassword,
+                                               keep_session=None if user.token_id else bearer_token(request))
     return SuccessMessage(message="Password changed successfully")

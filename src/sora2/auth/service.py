@@ -62,4 +62,6 @@ class AuthService:
             self.principals.put(principal, generation)
         if principal.disabled:
             raise Unauthorized("Invalid token", code="invalid_token")
+        if not principal.accepts(claims, token):
+            raise Unauthorized("Signed out: the password was changed. Sign in again.", code="session_ended")
         return principal

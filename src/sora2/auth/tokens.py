@@ -17,6 +17,7 @@ from sora2.config import Settings
 class TokenClaims:
     user_id: str
     username: str | None
+    issued_ms: int  # when it was issued, in ms (the original's tokens carry whole-second `iat` only)
 
 
 class TokenCodec:
@@ -25,8 +26,11 @@ class TokenCodec:
         self._expires = expires_seconds
 
     def issue(self, user_id: str, username: str) -> str:
-        now = int(time.time())
-        payload = {"userId": user_id, "username": username, "iat": now, "exp": now + self._expires}
+        now_ms = time.time_ns() // 1_000_000
+        now = now_ms // 1000
+        # `iat` stays whole seconds as the original's; `iat_ms` orders a sign-in against a password change made
+        # within the same second.
+        payload = {"userId": user_id, "username": username, "iat": now, "exp": now + self._expires, "iat_ms": now_ms}
         return jwt.encode(payload, self._secret, algorithm="HS256")
 
     def decode(self, token: str) -> TokenClaims | None:
@@ -37,7 +41,11 @@ class TokenCodec:
         user_id = payload.get("userId")
         if not isinstance(user_id, str):
             return None
-        return TokenClaims(user_id=user_id, username=payload.get("username"))
+        issued_ms = payload.get("iat_ms")
+        if not isinstance(issued_ms, int):
+            issued = payload.get("iat")
+            issued_ms = int(issued * 1000) if isinstance(issued, int | float) else 0
+        return TokenClaims(user_id=user_id, username=payload.get("username"), issued_ms=issued_ms)
 
     @property
     def secret(self) -> str:

@@ -11,6 +11,8 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sora2.auth.passwords import hash_password, verify_password
+from sora2.auth.principal import session_hash
+from sora2.db.base import utcnow
 from sora2.db.session import queue_event
 from sora2.events import UserChanged
 from sora2.errors import BadRequest, Conflict, NotFound, Unauthorized
@@ -52,7 +54,9 @@ class UserService:
             raise NotFound("User not found")
         return user
 
-    async def change_password(self, user_id: str, current: object, new: object) -> None:
+    async def change_password(self, user_id: str, current: object, new: object, keep_session: str | None) -> None:
+        """Every other sign-in of this user ends; `keep_session` (the caller's own sign-in token, if it used one)
+        stays valid. Personal API tokens are managed on their own and stay."""
         if not current or not new:
             raise BadRequest("Current and new password required")
         _require_password(new, "New password must be at least 6 characters")
@@ -60,7 +64,7 @@ class UserService:
         ok, _ = verify_password(str(current), user.password_hash) if isinstance(current, str) else (False, None)
         if not ok:
             raise Unauthorized("Current password is incorrect", code="wrong_password")
-        user.password_hash = hash_password(new)  # type: ignore[arg-type]
+        _set_password(user, new, keep_session)  # type: ignore[arg-type]
         self._changed(user)
 
     async def update(self, user_id: str, *, role: str | None = None, disabled: bool | None = None,
@@ -71,7 +75,7 @@ class UserService:
         if disabled is not None:
             user.disabled = disabled
         if password is not None:
-            user.password_hash = hash_password(_require_password(password, "Password must be at least 6 characters"))
+            _set_password(user, _require_password(password, "Password must be at least 6 characters"))
         await self.repo.session.flush()
         self._changed(user)
         return user
@@ -83,7 +87,7 @@ class UserService:
         user = await self.repo.get_by_username(username)
         if user is None:
             raise NotFound("User not found")
-        user.password_hash = hash_password(_require_password(password, "Password must be at least 6 characters"))
+        _set_password(user, _require_password(password, "Password must be at least 6 characters"))
         self._changed(user)
         return user
 
@@ -118,3 +122,11 @@ class UserService:
 class InitialAdmin:
     username: str
     password: str | None  # set only when it was generated
+
+
+def _set_password(user: User, password: str, keep_session: str | None = None) -> None:
+    """A new password ends every sign-in made with the old one, except `keep_session` (the token of the user who
+    changed their own password): whoever knew the old password is signed out."""
+    user.password_hash = hash_password(password)
+    user.sessions_valid_after = utcnow()
+    user.kept_session = session_hash(keep_session) if keep_session else None
