@@ -12,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from sora2.apitokens.repository import ApiTokenRepository
 from sora2.auth.principal import READ, WRITE, Principal
+from sora2.db.session import queue_event
 from sora2.errors import BadRequest, Forbidden, NotFound, Unauthorized
+from sora2.events import UserChanged
 from sora2.models import ApiToken, User
 
 TOKEN_PREFIX = "s2p_"
@@ -76,6 +78,7 @@ class ApiTokenService:
         if not caller.can_write and token_id != caller.token_id:
             raise Forbidden("This API token is read-only; it can revoke only itself", code="insufficient_scope")
         await self.repo.delete(token_id)
+        queue_event(self.repo.session, UserChanged(user_id=token.user_id))  # its open sockets are checked again
 
     async def authenticate(self, secret: str) -> Principal:
         """The principal a token stands for. Always read from the database, so revocation applies at once."""

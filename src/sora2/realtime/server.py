@@ -10,7 +10,7 @@ import socketio
 from sora2.auth.resolve import resolve_principal
 from sora2.context import AppContext
 from sora2.errors import AppError
-from sora2.events import VideoUpdated
+from sora2.events import UserChanged, VideoUpdated
 from sora2.videos.repository import VideoRepository
 from sora2.videos.schemas import video_out
 
@@ -55,7 +55,9 @@ def create_socket_server(cors_origins: list[str], get_ctx: Callable[[], AppConte
             user = await resolve_principal(ctx, token)
         except AppError:
             raise socketio.exceptions.ConnectionRefusedError(AUTH_ERROR) from None
-        await sio.save_session(sid, {"user_id": user.id})
+        # The token stays in this process's memory so the connection can be checked again when the user's
+        # credentials change (see bridge_events).
+        await sio.save_session(sid, {"user_id": user.id, "token": token})
         await sio.enter_room(sid, user_room(user.id))
 
     @sio.event
@@ -76,11 +78,23 @@ def create_socket_server(cors_origins: list[str], get_ctx: Callable[[], AppConte
 
 
 def bridge_events(sio: socketio.AsyncServer, ctx: AppContext) -> None:
-    """Forward committed video changes to their owner's room only."""
+    """Forward committed video changes to their owner's room only; when a user's account or tokens change,
+    close that user's connections whose token no longer signs in (disabled, password changed, token revoked)."""
 
     async def forward(event: object) -> None:
         if isinstance(event, VideoUpdated):
             await sio.emit("video_update", {"video_id": event.video_id, "updates": event.updates},
                            room=user_room(event.user_id))
+        elif isinstance(event, UserChanged):
+            await _drop_signed_out(sio, ctx, event.user_id)
 
     ctx.bus.subscribe(forward)
+
+
+async def _drop_signed_out(sio: socketio.AsyncServer, ctx: AppContext, user_id: str) -> None:
+    for sid, _ in list(sio.manager.get_participants("/", user_room(user_id))):
+        token = (await sio.get_session(sid)).get("token")
+        try:
+            await resolve_principal(ctx, token)
+        except AppError:
+            await sio.disconnect(sid)
