@@ -42,8 +42,11 @@ def test_a_spread_history_schedules_one_reading_three_quarters_in():
 def test_a_tight_history_goes_straight_to_the_final_poll():
     policy = PollPolicy(0.5, 120)
     assert policy.next_poll(T0, 0, None, None, hint=5.0, prior=Prior(70.0, tight=True), elapsed=10.0) == 60.0
-    # Past the typical time without a reading: a late job, back to waiting on the hint.
-    assert policy.next_poll(T0, 0, None, None, hint=5.0, prior=Prior(70.0, tight=True), elapsed=80.0) == 5.0
+    # Past the typical time with no progress to read: the hint, then doubling from that time (not from submission,
+    # which would wait the whole idle cap for a provider that reports no progress).
+    late = [policy.next_poll(T0 + timedelta(seconds=t), 0, T0, 0, hint=None, prior=Prior(70.0, tight=True),
+                             elapsed=t) for t in (71, 80, 100, 200)]
+    assert late == [2.0, 10.0, 30.0, 60.0]
 
 
 def test_history_is_tight_only_when_enough_jobs_agree():

@@ -71,8 +71,13 @@ class PollPolicy:
                 delay = prior_remaining if prior.tight else PRIOR_FRACTION * prior_remaining
             else:
                 # Nothing moved since the reference: wait about as long again as it has been still (doubling),
-                # up to the idle cap, so thousands of jobs waiting in a provider's queue cost little.
-                still = (now - anchor_at).total_seconds() if anchor_at is not None else 0.0
+                # up to the idle cap, so thousands of jobs waiting in a provider's queue cost little. A job past
+                # the time its kind takes counts from that time: a provider that reports no progress (OpenRouter)
+                # is then looked at again soon after, not a whole cap later.
+                if prior_remaining is not None:
+                    still = -prior_remaining
+                else:
+                    still = (now - anchor_at).total_seconds() if anchor_at is not None else 0.0
                 delay = max(hint if hint is not None else NO_ESTIMATE_DELAY, min(still, self.idle_max_seconds))
             return self.clamp(max(delay, hint or 0.0))
         if estimate.uncertainty <= UNCERTAINTY_LIMIT:
