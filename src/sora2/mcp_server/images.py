@@ -60,27 +60,39 @@ def _from_base64(data: str) -> bytes:
         raise ToolError("image_base64 is not valid base64") from None
 
 
-async def _assert_public(host: str) -> None:
-    """Refuse URLs whose host resolves to loopback, private, link-local or otherwise non-public addresses."""
+async def _public_address(host: str) -> str:
+    """The address to connect to for `host`: every address it resolves to must be public (not loopback, private,
+    link-local or otherwise non-global), and the fetch then goes to the one checked here, so a second lookup
+    cannot return another (DNS rebinding)."""
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except OSError:
         raise ToolError(f"Cannot resolve the image_url host {host!r}") from None
-    for info in infos:
-        if not ipaddress.ip_address(info[4][0].split("%")[0]).is_global:
-            raise ToolError("image_url must point at a public address; for a local file use image_base64")
+    addresses = [info[4][0].split("%")[0] for info in infos]
+    if not addresses or not all(ipaddress.ip_address(a).is_global for a in addresses):
+        raise ToolError("image_url must point at a public address; for a local file use image_base64")
+    return addresses[0]
+
+
+def _pinned(url: httpx.URL, address: str) -> tuple[httpx.URL, dict[str, str], dict[str, str]]:
+    """The request for `url`, connecting to `address`: the Host header, TLS server name and certificate check
+    still name the URL's host."""
+    host_header = url.host if url.port is None else f"{url.host}:{url.port}"
+    extensions = {"sni_hostname": url.host} if url.scheme == "https" else {}
+    return url.copy_with(host=address), {"Host": host_header}, extensions
 
 
 async def _from_url(url: str, fetch_private_urls: bool) -> tuple[bytes, str]:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ToolError("image_url must be an http:// or https:// URL")
+    target, headers, extensions = httpx.URL(url), {}, {}
     if not fetch_private_urls:
-        await _assert_public(parts.hostname)
+        target, headers, extensions = _pinned(target, await _public_address(parts.hostname))
     try:
         # No redirects: each hop would need the same address check.
         async with httpx.AsyncClient(timeout=20.0, follow_redirects=False) as http, \
-                http.stream("GET", url) as response:
+                http.stream("GET", target, headers=headers, extensions=extensions) as response:
             if response.is_redirect:
                 raise ToolError("image_url answered with a redirect; give the final URL")
             if not response.is_success:
