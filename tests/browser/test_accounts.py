@@ -84,3 +84,22 @@ def test_admin_manages_users(new_page, api) -> None:  # noqa: ANN001
     shot(page, "admin-users")
     users = api.call("admin", "GET", "/api/admin/users").json()["users"]
     assert next(u for u in users if u["username"] == "carol")["disabled"] is True
+
+
+def test_a_password_changed_elsewhere_signs_this_browser_out_and_says_why(new_page, api) -> None:  # noqa: ANN001
+    made = api.call("admin", "POST", "/api/admin/users", json={"username": "erin", "password": USER_PASSWORD})
+    assert made.status_code == 200, made.text
+    page = new_page()
+    sign_in(page, "erin", USER_PASSWORD, path="/create")
+    api.login("erin", USER_PASSWORD)
+    # Erin changes her password on another device: that sign-in stays, this browser's ends.
+    changed = api.call("erin", "POST", "/api/admin/change-password",
+                       json={"currentPassword": USER_PASSWORD, "newPassword": "erin-new-password-1"})
+    assert changed.status_code == 200, changed.text
+    page.reload()
+    page.wait_for_url("**/login?redirect=/create")
+    expect(page.get_by_test_id("session-expired")).to_contain_text("your password was changed")
+    page.get_by_label("Username").fill("erin")
+    page.get_by_label("Password", exact=True).fill("erin-new-password-1")
+    page.get_by_test_id("sign-in").click()
+    page.wait_for_url("**/create")

@@ -25,7 +25,8 @@ export interface RequestOptions {
 
 interface HttpConfig {
   getToken: () => string | null
-  onUnauthorized: () => void | Promise<void>
+  /** `code` is the server's reason, e.g. `session_ended` after a password change elsewhere. */
+  onUnauthorized: (code?: string) => void | Promise<void>
 }
 
 const config: HttpConfig = { getToken: () => null, onUnauthorized: () => {} }
@@ -62,8 +63,9 @@ export async function request<T>(method: string, path: string, options: RequestO
   }
   const data = await readBody(response)
   if (response.ok) return data as T
-  if (response.status === 401 && token && !options.expectUnauthorized) void config.onUnauthorized()
-  throw new ApiError(errorMessage(response.status, data), response.status, (data as { code?: string })?.code)
+  const code = (data as { code?: string } | null)?.code
+  if (response.status === 401 && token && !options.expectUnauthorized) void config.onUnauthorized(code)
+  throw new ApiError(errorMessage(response.status, data), response.status, code)
 }
 
 async function readBody(response: Response): Promise<unknown> {

@@ -14,9 +14,9 @@ export function installSession(router: Router, pinia: Pinia): void {
 
   configureHttp({
     getToken: () => auth.token,
-    onUnauthorized: async () => {
+    onUnauthorized: async (code) => {
       if (!auth.isAuthenticated) return
-      auth.logout('expired')
+      auth.logout(code === 'session_ended' ? 'ended' : 'expired')
       // At start-up the first navigation may still be pending; its guard then does the redirect itself.
       await router.isReady()
       const current = router.currentRoute.value

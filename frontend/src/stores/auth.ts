@@ -13,13 +13,16 @@ function readUser(): UserOut | null {
   }
 }
 
-export type SignOutReason = 'user' | 'expired'
+/** `ended`: the server ended this sign-in because the password was changed (elsewhere or by an admin). */
+export type SignOutReason = 'user' | 'expired' | 'ended'
 
 export const useAuthStore = defineStore('auth', () => {
   const token = ref<string | null>(localStorage.getItem(TOKEN_KEY))
   const user = ref<UserOut | null>(token.value ? readUser() : null)
   /** Set when the server refused our token, so the sign-in page can say why the user is there. */
   const sessionExpired = ref(false)
+  /** With sessionExpired: the reason was a password change, not the token's age. */
+  const passwordChanged = ref(false)
 
   const isAuthenticated = computed(() => Boolean(token.value))
   const isAdmin = computed(() => user.value?.role === 'admin')
@@ -27,7 +30,7 @@ export const useAuthStore = defineStore('auth', () => {
   function setSession(nextToken: string, nextUser: UserOut): void {
     token.value = nextToken
     user.value = nextUser
-    sessionExpired.value = false
+    sessionExpired.value = passwordChanged.value = false
     localStorage.setItem(TOKEN_KEY, nextToken)
     localStorage.setItem(USER_KEY, JSON.stringify(nextUser))
   }
@@ -43,7 +46,8 @@ export const useAuthStore = defineStore('auth', () => {
     user.value = null
     localStorage.removeItem(TOKEN_KEY)
     localStorage.removeItem(USER_KEY)
-    sessionExpired.value = reason === 'expired' && hadSession
+    sessionExpired.value = reason !== 'user' && hadSession
+    passwordChanged.value = reason === 'ended' && hadSession
   }
 
   /** Confirms the stored token still works and refreshes the role (a 401 ends the session via the http layer). */
@@ -59,5 +63,5 @@ export const useAuthStore = defineStore('auth', () => {
     return result.message ?? 'Password changed.'
   }
 
-  return { token, user, sessionExpired, isAuthenticated, isAdmin, login, logout, refreshUser, changePassword }
+  return { token, user, sessionExpired, passwordChanged, isAuthenticated, isAdmin, login, logout, refreshUser, changePassword }
 })

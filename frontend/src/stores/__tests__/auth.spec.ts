@@ -74,7 +74,31 @@ describe('auth store', () => {
     const auth = useAuthStore()
     expect(auth.isAuthenticated).toBe(false)
     expect(auth.sessionExpired).toBe(true)
+    expect(auth.passwordChanged).toBe(false)
     expect(localStorage.getItem('sora2.token')).toBeNull()
+  })
+
+  it('says so when the session ended because the password was changed elsewhere', async () => {
+    localStorage.setItem('sora2.token', 'old')
+    localStorage.setItem('sora2.user', JSON.stringify(user))
+    const pinia = createPinia()
+    setActivePinia(pinia)
+    vi.stubGlobal(
+      'fetch',
+      fakeFetch({
+        'GET /api/auth/me': () => ({ user }),
+        'GET /api/videos': () =>
+          jsonResponse(401, { error: 'Signed out: the password was changed. Sign in again.', code: 'session_ended' }),
+      }).fn,
+    )
+    const router = makeRouter()
+    installSession(router, pinia)
+    await router.push('/')
+    await expect(api.listVideos({})).rejects.toMatchObject({ status: 401, code: 'session_ended' })
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('login'))
+    const auth = useAuthStore()
+    expect(auth.sessionExpired).toBe(true)
+    expect(auth.passwordChanged).toBe(true)
   })
 
   it('a wrong current password does not end the session', async () => {
