@@ -35,7 +35,14 @@ async def test_with_a_consistent_history_a_video_costs_one_status_poll(client, c
         ctx.tracker.steps.history.record(kind(first), JOB_SECONDS + 0.4)
     before = await retrieves(client, emulator_headers)
     video = await create_video(client, user_headers, prompt="knows when to look")
+    # Between submission and the one poll, clients learn when to expect it (to move the progress bar).
+    running = await wait_for_video(client, user_headers, video["id"],
+                                   done=lambda v: v["estimated_completion_at"] is not None or v["status"] == "completed")
+    if running["status"] != "completed":
+        expected = running["estimated_completion_at"] - running["created_at"]
+        assert JOB_SECONDS - 1 <= expected <= JOB_SECONDS + 2, running
     done = await wait_for_video(client, user_headers, video["id"])
+    assert done["estimated_completion_at"] is None  # only while running
     assert done["status"] == "completed" and done["download_state"] == "done"
     assert await retrieves(client, emulator_headers) - before == 1
 
@@ -79,7 +86,7 @@ def test_a_finished_job_is_credited_with_its_due_time_only_when_the_poll_was_pro
 
     def tracking(due_at):  # noqa: ANN001, ANN202
         return Tracking(user_id="u", status="in_progress", progress=90, expires_at=None, submitted_at=submitted,
-                        ref_at=submitted, ref_value=0, kind=(), due_at=due_at)
+                        ref_at=submitted, ref_value=0, kind=(), due_at=due_at, expected_at=None)
 
     prompt = tracking(now - timedelta(seconds=0.3)).finished_by(done)
     assert abs((prompt - (now - timedelta(seconds=0.3))).total_seconds()) < 0.01

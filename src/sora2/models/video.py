@@ -64,6 +64,9 @@ class Video(TimestampMixin, Base):
     progress_ref_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     progress_ref_value: Mapped[int | None] = mapped_column(Integer, default=None)
     provider_finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # When the tracker expects a running job to finish (its estimate, or how long such jobs take): clients move
+    # the progress bar between provider readings, which can be far apart.
+    expected_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     lease_owner: Mapped[str | None] = mapped_column(String(128), default=None)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 

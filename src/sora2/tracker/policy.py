@@ -90,6 +90,16 @@ class PollPolicy:
             delay = ENDGAME_STEP  # within a percent of the end: it may finish at any moment
         return self.clamp(max(delay, hint or 0.0))
 
+    def expected_remaining(self, now: datetime, progress: int, anchor_at: datetime | None,  # noqa: PLR0913
+                           anchor_progress: int | None, prior: Prior | None = None,
+                           elapsed: float = 0.0) -> float | None:
+        """Seconds until the job is expected to finish (the progress estimate, else earlier jobs of its kind), for
+        clients to move a progress bar between readings; None when nothing is known."""
+        estimate = self.estimate(now, progress, anchor_at, anchor_progress)
+        if estimate is not None:
+            return estimate.remaining
+        return prior.seconds - elapsed if prior is not None and prior.seconds > elapsed else None
+
     @staticmethod
     def estimate(now: datetime, progress: int, anchor_at: datetime | None,
                  anchor_progress: int | None) -> Estimate | None:

@@ -64,12 +64,13 @@ class Tracking:
     ref_value: int | None
     kind: tuple
     due_at: datetime | None  # when this poll was scheduled
+    expected_at: datetime | None
 
     @classmethod
     def of(cls, video: Video) -> Tracking:
         return cls(user_id=video.user_id, status=video.status, progress=video.progress, expires_at=video.expires_at,
                    submitted_at=video.submitted_at, ref_at=video.progress_ref_at, ref_value=video.progress_ref_value,
-                   kind=_kind(video), due_at=video.next_check_at)
+                   kind=_kind(video), due_at=video.next_check_at, expected_at=video.expected_at)
 
     def finished_by(self, job: JobStatus) -> datetime:
         """The earliest time a job this poll found finished is known to have been finished: now, or when the poll
@@ -87,8 +88,10 @@ class Tracking:
 
     def public_changes(self, values: dict) -> dict:
         """The owner-visible fields a running poll can change (as `video_out` shows them), where they changed."""
-        before = {"status": self.status, "progress": self.progress, "expires_at": epoch(self.expires_at)}
-        after = {"status": values["status"], "progress": values["progress"], "expires_at": epoch(values["expires_at"])}
+        before = {"status": self.status, "progress": self.progress, "expires_at": epoch(self.expires_at),
+                  "estimated_completion_at": epoch(self.expected_at)}
+        after = {"status": values["status"], "progress": values["progress"], "expires_at": epoch(values["expires_at"]),
+                 "estimated_completion_at": epoch(values["expected_at"])}
         return {key: value for key, value in after.items() if before[key] != value}
 
 
@@ -282,8 +285,12 @@ class JobSteps:
         values = {"status": IN_PROGRESS if job.status == "in_progress" or job.progress > 0 else QUEUED,
                   "progress": max(tracking.progress, min(99, job.progress)),
                   "expires_at": job.expires_at or tracking.expires_at, "submitted_at": submitted}
+        prior, elapsed = self.history.expected(tracking.kind), (now - submitted).total_seconds()
         delay = self.policy.next_poll(now, job.progress, tracking.ref_at, tracking.ref_value, job.poll_after_seconds,
-                                      self.history.expected(tracking.kind), (now - submitted).total_seconds())
+                                      prior, elapsed)
+        remaining = self.policy.expected_remaining(now, job.progress, tracking.ref_at, tracking.ref_value, prior,
+                                                   elapsed)
+        values["expected_at"] = None if remaining is None else now + timedelta(seconds=remaining)
         # The reference is the submission itself: the longest baseline gives the most precise rate (time a job
         # spends queued slows the estimated rate a little; the final-approach steps absorb that).
         if tracking.ref_at is None:

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from sora2.models import Video
+from sora2.models.video import ACTIVE_STATUSES
 from sora2.providers.registry import EMULATOR_ID
 from sora2.videos.signing import MediaSigner
 
@@ -48,6 +49,9 @@ class VideoOut(BaseModel):
     download_state: str | None
     download_error: str | None
     expires_at: int | None
+    # Running jobs: when the tracker expects the provider to finish (epoch seconds), so a client can move the
+    # progress bar between readings; null when unknown or no longer running. Not in the original's records.
+    estimated_completion_at: int | None = None
     media: MediaUrls | None
     sprite: dict[str, Any] | None
 
@@ -85,6 +89,7 @@ def video_out(video, signer: MediaSigner) -> dict[str, Any]:  # noqa: ANN001
         "remix_of": video.remix_of, "continued_from": video.continued_from, "cost": video.cost,
         "actual_cost": video.actual_cost, "emulated": video.provider == EMULATOR_ID, "download_state": video.download_state,
         "download_error": video.download_error, "expires_at": epoch(video.expires_at),
+        "estimated_completion_at": epoch(video.expected_at) if video.status in ACTIVE_STATUSES else None,
         "media": media_urls(video, signer), "sprite": video.sprite,
     }
 

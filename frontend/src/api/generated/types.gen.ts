@@ -606,6 +606,10 @@ export type VideoOut = {
      */
     error_message: string | null;
     /**
+     * Estimated Completion At
+     */
+    estimated_completion_at?: number | null;
+    /**
      * Expires At
      */
     expires_at: number | null;
