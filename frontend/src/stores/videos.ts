@@ -32,6 +32,9 @@ export interface LibraryFilters {
 
 export const useVideosStore = defineStore('videos', () => {
   const items = ref<VideoOut[]>([])
+  /** What socket events said lately, per video: a list response asked for before them is older and must not
+   * undo them (a job may be submitted, and its expected completion sent, while the library loads). */
+  const recentEvents = new Map<string, { at: number; fields: Partial<VideoOut> }>()
   const total = ref(0)
   const filters = reactive<LibraryFilters>({ status: null, model: null, q: '' })
   const loading = ref(false)
@@ -53,9 +56,10 @@ export const useVideosStore = defineStore('videos', () => {
     const mine = ++generation
     loading.value = true
     try {
+      const asked = Date.now()
       const page = await api.listVideos({ limit: PAGE_SIZE, offset: 0, ...query() })
       if (mine !== generation) return
-      items.value = page.videos
+      items.value = page.videos.map((video) => withNewerEvents(video, asked))
       total.value = page.total
       error.value = null
       loaded.value = true
@@ -71,16 +75,29 @@ export const useVideosStore = defineStore('videos', () => {
     const mine = generation
     loadingMore.value = true
     try {
+      const asked = Date.now()
       const page = await api.listVideos({ limit: PAGE_SIZE, offset: items.value.length, ...query() })
       if (mine !== generation) return
       const seen = new Set(items.value.map((v) => v.id))
-      items.value = [...items.value, ...page.videos.filter((v) => !seen.has(v.id))]
+      const more = page.videos.filter((v) => !seen.has(v.id)).map((video) => withNewerEvents(video, asked))
+      items.value = [...items.value, ...more]
       total.value = page.total
     } catch (err) {
       error.value = (err as Error).message
     } finally {
       loadingMore.value = false
     }
+  }
+
+  function withNewerEvents(video: VideoOut, asked: number): VideoOut {
+    const recent = recentEvents.get(video.id)
+    return recent && recent.at >= asked ? { ...video, ...recent.fields } : video
+  }
+
+  function remember(id: string, fields: Partial<VideoOut>): void {
+    const now = Date.now()
+    for (const [key, entry] of recentEvents) if (now - entry.at > 60_000) recentEvents.delete(key)
+    recentEvents.set(id, { at: now, fields: { ...recentEvents.get(id)?.fields, ...fields } })
   }
 
   function get(id: string): VideoOut | undefined {
@@ -108,6 +125,15 @@ export const useVideosStore = defineStore('videos', () => {
     total.value += 1
   }
 
+  /** A new video's own POST response: the record as it was when created. A socket event may have brought a later
+   * state of it already (the tracker can submit before the response arrives); that one is kept. */
+  function adopt(video: VideoOut): VideoOut {
+    const known = get(video.id)
+    if (known) return known
+    upsert(video)
+    return video
+  }
+
   function forget(id: string): void {
     const before = items.value.length
     items.value = items.value.filter((v) => v.id !== id)
@@ -115,6 +141,7 @@ export const useVideosStore = defineStore('videos', () => {
   }
 
   function applyEvent(event: VideoEvent): EventOutcome {
+    remember(event.video_id, event.video ?? event.updates ?? {})
     const current = get(event.video_id)
     const before = current?.status
     if (event.video) {
@@ -132,27 +159,22 @@ export const useVideosStore = defineStore('videos', () => {
   }
 
   async function refresh(id: string): Promise<VideoOut> {
-    const video = await api.getVideo(id)
+    const asked = Date.now()
+    const video = withNewerEvents(await api.getVideo(id), asked)
     upsert(video)
     return video
   }
 
   async function create(draft: CreateDraft, idempotencyKey: string): Promise<VideoOut> {
-    const video = await api.createVideo(draftToForm(draft), idempotencyKey)
-    upsert(video)
-    return video
+    return adopt(await api.createVideo(draftToForm(draft), idempotencyKey))
   }
 
   async function remix(id: string, prompt: string, idempotencyKey: string): Promise<VideoOut> {
-    const video = await api.remix(id, prompt.trim(), idempotencyKey)
-    upsert(video)
-    return video
+    return adopt(await api.remix(id, prompt.trim(), idempotencyKey))
   }
 
   async function continueFrom(id: string, body: ContinueBody, idempotencyKey: string): Promise<VideoOut> {
-    const video = await api.continueVideo(id, { ...body, prompt: body.prompt.trim() }, idempotencyKey)
-    upsert(video)
-    return video
+    return adopt(await api.continueVideo(id, { ...body, prompt: body.prompt.trim() }, idempotencyKey))
   }
 
   async function remove(id: string): Promise<void> {
