@@ -7,7 +7,7 @@ PORT   ?= 3000
 UI_DIST := src/sora2/web/dist/index.html
 UI_SOURCES := $(shell find frontend/src frontend/public frontend/index.html frontend/package.json frontend/vite.config.ts frontend/tsconfig*.json -type f 2>/dev/null)
 
-.PHONY: run test install install-test ui test-python test-frontend test-browser chromium bench size openapi clean
+.PHONY: run test install install-test ui test-python test-frontend test-browser chromium redis bench size openapi clean
 
 run: install ui ## install what is missing, build the UI, migrate, serve on http://$(HOST):$(PORT)
 	$(BIN)/sora2 db upgrade
@@ -15,7 +15,7 @@ run: install ui ## install what is missing, build the UI, migrate, serve on http
 
 # The browser suite runs in its own pytest process: Playwright's sync API keeps an event loop running for its
 # session-scoped browser, which would stop every asyncio test collected after it.
-test: install-test ui chromium ## every test: Python (API, e2e, browser) and Vitest
+test: install-test ui chromium redis ## every test: Python (API, e2e, browser) and Vitest
 	$(BIN)/python -m pytest -m "not browser"
 	$(BIN)/python -m pytest -m browser
 	@if [ -f frontend/package.json ]; then $(MAKE) --no-print-directory test-frontend; fi
@@ -57,7 +57,18 @@ chromium:
 	  fi; \
 	fi
 
-test-python: install-test
+# The multi-instance tests need a redis-server binary (they start their own Redis when none answers on :6379).
+redis:
+	@if ! command -v redis-server >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "installing Debian's redis-server for the multi-instance tests"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	  else \
+	    echo "The multi-instance tests need Redis: run 'sudo apt-get install -y redis-server' and then 'make test' again."; exit 1; \
+	  fi; \
+	fi
+
+test-python: install-test redis
 	$(BIN)/python -m pytest -m "not browser"
 
 test-browser: install-test ui chromium

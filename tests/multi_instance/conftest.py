@@ -5,6 +5,7 @@ own jobs — and one Redis channel, unique per test."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -33,12 +34,45 @@ def redis_answers(host: str = REDIS_HOST, port: int = REDIS_PORT) -> bool:
         return False
 
 
-@pytest.fixture
-def redis_url() -> str:
-    if not redis_answers():
-        pytest.skip(f"needs a Redis answering PING without a password on {REDIS_HOST}:{REDIS_PORT} "
-                    "(e.g. apt-get install redis-server)")
-    return REDIS_URL
+class RedisServer:
+    """A private redis-server on a free port (`make test` installs the binary), that a test may stop and restart."""
+
+    def __init__(self, data_dir: Path) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.fail("the multi-instance tests need redis-server: `make test` installs it "
+                        "(apt-get install redis-server)")
+        self.binary, self.data_dir, self.port = binary, data_dir, free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> RedisServer:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen([self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                                         "--appendonly", "no", "--dir", str(self.data_dir)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(250):
+            if redis_answers(port=self.port):
+                return self
+            time.sleep(0.02)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The machine's Redis when one answers on the standard port (each test has its own channel), else a private
+    one for the session."""
+    if redis_answers():
+        yield REDIS_URL
+        return
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture

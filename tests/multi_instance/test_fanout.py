@@ -6,11 +6,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import shutil
 import subprocess
 import sys
 import textwrap
-import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -21,8 +20,8 @@ from pydantic import SecretStr
 from sora2.app import create_app
 from sora2.events import EventBus, JobsChanged, LibraryChanged, UserChanged, VideoDeleted, VideoUpdated
 from sora2.events_redis import RESYNC, RedisFanout, decode, encode, redacted
-from tests.fixtures.live import ADMIN_PASSWORD, free_port
-from tests.multi_instance.conftest import redis_answers
+from tests.fixtures.live import ADMIN_PASSWORD
+from tests.multi_instance.conftest import RedisServer
 
 SHARED = [VideoUpdated(user_id="u1", video_id="v1", updates={"progress": 42, "status": "in_progress"}, terminal=False),
           UserChanged(user_id="u1"), LibraryChanged(user_id="u1"), JobsChanged()]
@@ -95,33 +94,8 @@ async def test_events_reach_other_instances_once_and_are_not_sent_on(redis_url, 
 
 
 @pytest.fixture
-def private_redis(tmp_path) -> object:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("needs the redis-server binary to stop and restart a private Redis")
-    port = free_port()
-
-    class Server:
-        url = f"redis://127.0.0.1:{port}/0"
-        process: subprocess.Popen | None = None
-
-        def start(self) -> None:
-            self.process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                             "--appendonly", "no", "--dir", str(tmp_path)],
-                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            for _ in range(250):
-                if redis_answers(port=port):
-                    return
-                time.sleep(0.02)
-            raise RuntimeError("redis-server did not start")
-
-        def stop(self) -> None:
-            if self.process and self.process.poll() is None:
-                self.process.terminate()
-                self.process.wait(10)
-
-    server = Server()
-    server.start()
+def private_redis(tmp_path) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path / "redis").start()
     yield server
     server.stop()
 
