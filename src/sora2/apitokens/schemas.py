@@ -5,13 +5,10 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from sora2.auth.principal import Principal
+from sora2.db.base import epoch
 from sora2.models import ApiToken, User
 
 Scope = Literal["read", "write"]
-
-
-def _epoch(value) -> int | None:  # noqa: ANN001
-    return int(value.timestamp()) if value else None
 
 
 class TokenCreateIn(BaseModel):
@@ -34,8 +31,8 @@ class TokenOut(BaseModel):
     @classmethod
     def of(cls, token: ApiToken, user: User | Principal) -> "TokenOut":
         return cls(id=token.id, name=token.name, prefix=token.prefix, scopes=token.scopes,
-                   created_at=_epoch(token.created_at), expires_at=_epoch(token.expires_at),
-                   last_used_at=_epoch(token.last_used_at), user_id=user.id, username=user.username)
+                   created_at=epoch(token.created_at), expires_at=epoch(token.expires_at),
+                   last_used_at=epoch(token.last_used_at), user_id=user.id, username=user.username)
 
 
 class TokenCreatedOut(TokenOut):

@@ -20,6 +20,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def epoch(value: datetime | None) -> int | None:
+    """Whole epoch seconds, as the API's records carry times (the original's convention)."""
+    return int(value.timestamp()) if value is not None else None
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Stores naive UTC (SQLite has no time zones) and always hands back aware UTC datetimes."""
 

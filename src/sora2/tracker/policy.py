@@ -54,7 +54,14 @@ class PollPolicy:
 
     def next_poll(self, now: datetime, progress: int, anchor_at: datetime | None, anchor_progress: int | None,
                   hint: float | None, prior: Prior | None = None, elapsed: float = 0.0) -> float:  # noqa: PLR0913
-        """Seconds until the next status poll of a running job.
+        """Seconds until the next status poll of a running job (see `plan`)."""
+        return self.plan(now, progress, anchor_at, anchor_progress, hint, prior, elapsed)[0]
+
+    def plan(self, now: datetime, progress: int, anchor_at: datetime | None, anchor_progress: int | None,
+             hint: float | None, prior: Prior | None = None,
+             elapsed: float = 0.0) -> tuple[float, float | None]:  # noqa: PLR0913
+        """Seconds until the next status poll of a running job, and until it is expected to finish (None when
+        nothing is known; clients move a progress bar toward it between readings).
 
         The provider's hint is a floor ("not before"). A precise estimate schedules the final poll just after
         the predicted completion; a coarse one schedules a refinement reading first, early enough that the
@@ -69,17 +76,17 @@ class PollPolicy:
                 # then shows its progress and the estimate takes over). Otherwise three quarters in: late enough
                 # that the reading makes the estimate precise, early enough that the owner sees the bar move.
                 delay = prior_remaining if prior.tight else PRIOR_FRACTION * prior_remaining
+                return self.clamp(max(delay, hint or 0.0)), prior_remaining
+            # Nothing moved since the reference: wait about as long again as it has been still (doubling),
+            # up to the idle cap, so thousands of jobs waiting in a provider's queue cost little. A job past
+            # the time its kind takes counts from that time: a provider that reports no progress (OpenRouter)
+            # is then looked at again soon after, not a whole cap later.
+            if prior_remaining is not None:
+                still = -prior_remaining
             else:
-                # Nothing moved since the reference: wait about as long again as it has been still (doubling),
-                # up to the idle cap, so thousands of jobs waiting in a provider's queue cost little. A job past
-                # the time its kind takes counts from that time: a provider that reports no progress (OpenRouter)
-                # is then looked at again soon after, not a whole cap later.
-                if prior_remaining is not None:
-                    still = -prior_remaining
-                else:
-                    still = (now - anchor_at).total_seconds() if anchor_at is not None else 0.0
-                delay = max(hint if hint is not None else NO_ESTIMATE_DELAY, min(still, self.idle_max_seconds))
-            return self.clamp(max(delay, hint or 0.0))
+                still = (now - anchor_at).total_seconds() if anchor_at is not None else 0.0
+            delay = max(hint if hint is not None else NO_ESTIMATE_DELAY, min(still, self.idle_max_seconds))
+            return self.clamp(max(delay, hint or 0.0)), None
         if estimate.uncertainty <= UNCERTAINTY_LIMIT:
             delay = estimate.remaining + COMPLETION_MARGIN  # the final poll
         elif estimate.remaining > 2 * estimate.uncertainty:
@@ -88,17 +95,7 @@ class PollPolicy:
             delay = max(ENDGAME_STEP, estimate.remaining / 2)  # the rate is barely known yet: halve the distance
         else:
             delay = ENDGAME_STEP  # within a percent of the end: it may finish at any moment
-        return self.clamp(max(delay, hint or 0.0))
-
-    def expected_remaining(self, now: datetime, progress: int, anchor_at: datetime | None,  # noqa: PLR0913
-                           anchor_progress: int | None, prior: Prior | None = None,
-                           elapsed: float = 0.0) -> float | None:
-        """Seconds until the job is expected to finish (the progress estimate, else earlier jobs of its kind), for
-        clients to move a progress bar between readings; None when nothing is known."""
-        estimate = self.estimate(now, progress, anchor_at, anchor_progress)
-        if estimate is not None:
-            return estimate.remaining
-        return prior.seconds - elapsed if prior is not None and prior.seconds > elapsed else None
+        return self.clamp(max(delay, hint or 0.0)), estimate.remaining
 
     @staticmethod
     def estimate(now: datetime, progress: int, anchor_at: datetime | None,

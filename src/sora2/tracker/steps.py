@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sora2.context import AppContext
-from sora2.db.base import utcnow
+from sora2.db.base import epoch, utcnow
 from sora2.db.session import queue_event
 from sora2.events import VideoUpdated
 from sora2.models import Video
@@ -20,7 +20,7 @@ from sora2.providers.base import GenerationRequest, JobStatus, Provider, Provide
 from sora2.tracker.downloads import DownloadError, download_assets
 from sora2.tracker.policy import DurationHistory, PollPolicy
 from sora2.videos.repository import VideoRepository
-from sora2.videos.schemas import epoch, video_out
+from sora2.videos.schemas import video_out
 
 log = logging.getLogger(__name__)
 REQUEST_OPTIONS = frozenset({"aspect_ratio", "resolution", "generate_audio", "seed", "negative_prompt"})
@@ -286,10 +286,8 @@ class JobSteps:
                   "progress": max(tracking.progress, min(99, job.progress)),
                   "expires_at": job.expires_at or tracking.expires_at, "submitted_at": submitted}
         prior, elapsed = self.history.expected(tracking.kind), (now - submitted).total_seconds()
-        delay = self.policy.next_poll(now, job.progress, tracking.ref_at, tracking.ref_value, job.poll_after_seconds,
-                                      prior, elapsed)
-        remaining = self.policy.expected_remaining(now, job.progress, tracking.ref_at, tracking.ref_value, prior,
-                                                   elapsed)
+        delay, remaining = self.policy.plan(now, job.progress, tracking.ref_at, tracking.ref_value,
+                                            job.poll_after_seconds, prior, elapsed)
         values["expected_at"] = None if remaining is None else now + timedelta(seconds=remaining)
         # The reference is the submission itself: the longest baseline gives the most precise rate (time a job
         # spends queued slows the estimated rate a little; the final-approach steps absorb that).

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from sora2.db.base import epoch
 from sora2.models import Video
 from sora2.models.video import ACTIVE_STATUSES
 from sora2.providers.registry import EMULATOR_ID
@@ -54,10 +55,6 @@ class VideoOut(BaseModel):
     estimated_completion_at: int | None = None
     media: MediaUrls | None
     sprite: dict[str, Any] | None
-
-
-def epoch(value) -> int | None:  # noqa: ANN001
-    return int(value.timestamp()) if value is not None else None
 
 
 def media_urls(video, signer: MediaSigner) -> dict[str, str | None] | None:  # noqa: ANN001
