@@ -89,6 +89,20 @@ async def _injected_fault(request: Request, service: EmulatorService, operation:
     return None
 
 
+def _honoured_key(request: Request, service: EmulatorService) -> str | None:
+    return idempotency_key(request) if service.faults.settings.honour_idempotency else None
+
+
+async def _created_answer(request: Request, service: EmulatorService, job: Job, replayed: bool) -> Response:
+    """A new job exists now; its answer may still come late or never (the create-response knobs). A replay is
+    answered at once: it is how a client finds out what happened."""
+    if not replayed:
+        await _stall(request, service, service.faults.settings.create_delay_seconds)
+        if service.faults.draw_lost_response():
+            return ResetResponse()
+    return _video_response(service, job, replayed)
+
+
 def _v1(service: EmulatorService, operation: str) -> Callable[[Handler], Handler]:
     """Counts the call, checks auth, maybe injects a fault (before any state change), maps errors to envelopes."""
     def decorate(handler: Handler) -> Handler:
@@ -127,8 +141,8 @@ def _video_routes(service: EmulatorService) -> list[Route]:
         if reference is not None:
             reference = await asyncio.to_thread(validate_reference, reference, params.size)
         job, replayed = await service.create(dataclasses.replace(params, reference=reference),
-                                             idempotency_key(request))
-        return _video_response(service, job, replayed)
+                                             _honoured_key(request, service))
+        return await _created_answer(request, service, job, replayed)
 
     @_v1(service, "retrieve")
     async def retrieve_video(request: Request) -> Response:
@@ -162,8 +176,9 @@ def _video_routes(service: EmulatorService) -> list[Route]:
         fields, _ = await read_fields(request)
         reject_unknown_fields(fields, REMIX_FIELDS)
         prompt = validate_prompt(fields.get("prompt"))
-        job, replayed = await service.remix(request.path_params["video_id"], prompt, idempotency_key(request))
-        return _video_response(service, job, replayed)
+        job, replayed = await service.remix(request.path_params["video_id"], prompt,
+                                            _honoured_key(request, service))
+        return await _created_answer(request, service, job, replayed)
 
     return [
         Route("/v1/videos", create_video, methods=["POST"]),

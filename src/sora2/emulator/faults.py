@@ -25,6 +25,12 @@ class FaultSettings:
     timeout_seconds: float = 30.0  # how long a "timeout" fault stalls before answering
     retry_after_seconds: float = 1.0  # what a "429" fault asks the client to wait
     seed: int | None = None
+    # After the job is made: answer a create only this late, or lose the answer (a share of creates), as a proxy
+    # reset or a client timeout would; the job exists either way.
+    create_delay_seconds: float = 0.0
+    lost_response_rate: float = 0.0
+    honour_idempotency: bool = True  # False: ignore Idempotency-Key, as gateways that do not forward it do
+    long_ids: bool = False  # job ids of 266 characters, like LiteLLM's encoded ones
 
 
 def _share(name: str, value: Any) -> float:
@@ -58,14 +64,18 @@ def _seed(value: Any) -> int | None:
 
 
 def _checked(name: str, value: Any) -> Any:
-    if name in ("error_rate", "fail_rate"):
+    if name in ("error_rate", "fail_rate", "lost_response_rate"):
         return _share(name, value)
+    if name in ("honour_idempotency", "long_ids"):
+        if not isinstance(value, bool):
+            raise EmulatorError(400, f"Invalid '{name}': expected a boolean.", param=name)
+        return value
     if name in ("expire_after_seconds", "job_seconds"):
         checked = _seconds(name, value, optional=True)
         if name == "job_seconds" and checked == 0:
             raise EmulatorError(400, "Invalid 'job_seconds': expected a positive number.", param=name)
         return checked
-    if name in ("timeout_seconds", "retry_after_seconds"):
+    if name in ("timeout_seconds", "retry_after_seconds", "create_delay_seconds"):
         return _seconds(name, value, optional=False)
     return _seed(value)
 
@@ -133,6 +143,13 @@ class FaultInjector:
         kind = self._request_rng.choice(knobs.error_kinds)
         self.injected[kind] += 1
         return kind
+
+    def draw_lost_response(self) -> bool:
+        rate = self.settings.lost_response_rate
+        if rate > 0 and self._request_rng.random() < rate:
+            self.injected["lost_response"] = self.injected.get("lost_response", 0) + 1
+            return True
+        return False
 
     def draw_job_failure(self) -> bool:
         rate = self.settings.fail_rate

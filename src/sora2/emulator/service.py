@@ -161,7 +161,8 @@ class EmulatorService:
 
     def _new_job(self, model: str, prompt: str, seconds: str, size: str, idempotency: tuple[str, str | None]) -> Job:
         knobs = self.faults.settings
-        job = Job(id=f"video_{secrets.token_hex(24)}", seq=self._next_seq, model=model, prompt=prompt,
+        job_id = f"video_{secrets.token_urlsafe(195) if knobs.long_ids else secrets.token_hex(24)}"
+        job = Job(id=job_id, seq=self._next_seq, model=model, prompt=prompt,
                   seconds=seconds, size=size, created_at=self.now(),
                   job_seconds=knobs.job_seconds or self.config.job_seconds,
                   expire_after=self.config.expires_after_seconds,

@@ -6,6 +6,7 @@ never half of one; leftover temp files are swept at load.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -22,6 +23,11 @@ TEMP_PREFIX = ".tmp-"
 MEDIA_FILES = {"video": "video.mp4", "thumbnail": "thumbnail.webp", "spritesheet": "spritesheet.jpg"}
 MEDIA_TYPES = {"video": "video/mp4", "thumbnail": "image/webp", "spritesheet": "image/jpeg"}
 REFERENCE_FILE = "reference.img"
+
+
+def file_key(job_id: str) -> str:
+    """A file name for a job id: the id itself, or its digest when it is too long for one (gateway-style ids)."""
+    return job_id if len(job_id) <= 100 else hashlib.sha256(job_id.encode()).hexdigest()
 
 
 def temp_path_for(path: Path) -> Path:
@@ -71,7 +77,7 @@ class JobStore(Generic[J]):
         self.media_dir.mkdir(parents=True, exist_ok=True)
 
     def save(self, job: J) -> None:
-        write_atomic(self.jobs_dir / f"{job.id}.json", json.dumps(job.to_json(), sort_keys=True).encode())
+        write_atomic(self.jobs_dir / f"{file_key(job.id)}.json", json.dumps(job.to_json(), sort_keys=True).encode())
 
     def load_all(self) -> list[J]:
         """Every stored job (tombstones of deleted ones included), oldest first; unreadable files are skipped."""
@@ -93,7 +99,7 @@ class JobStore(Generic[J]):
                     temp.unlink(missing_ok=True)
 
     def media_folder(self, job_id: str) -> Path:
-        return self.media_dir / job_id
+        return self.media_dir / file_key(job_id)
 
     def media_path(self, job_id: str, variant: str) -> Path:
         return self.media_folder(job_id) / MEDIA_FILES[variant]

@@ -19,7 +19,8 @@ from starlette.routing import Route
 
 from sora2.emulator.errors import EmulatorError
 from sora2.emulator.openrouter.catalog import models_json
-from sora2.emulator.openrouter.faults import injected_fault
+from sora2.emulator.openrouter.faults import injected_fault, stall
+from sora2.emulator.wire import ResetResponse
 from sora2.emulator.openrouter.validation import parse_submit
 from sora2.emulator.openrouter.wire import (
     ApiError,
@@ -77,6 +78,10 @@ def _video_routes(emulator: OpenRouterEmulator) -> list[Route]:
         """Submit a video generation job: 202 with its id and polling URL."""
         request_body = parse_submit(await read_json_object(request))
         job = await emulator.submit(request_body, api_base_url(request))
+        # The job exists now; its answer may still come late or never (the create-response knobs).
+        await stall(request, emulator.faults.knobs.create_delay_seconds, lambda: emulator.started)
+        if emulator.faults.draw_lost_response():
+            return ResetResponse()
         return json_response(emulator.view(job, api_base_url(request)), status=202)
 
     @_api(emulator, "retrieve")

@@ -45,7 +45,7 @@ class OpenRouterFaults(FaultInjector):
         return super().check_knob(name, value)
 
 
-async def _stall(request: Request, seconds: float, running: Any) -> None:
+async def stall(request: Request, seconds: float, running: Any) -> None:
     """Sleeps like a hung upstream, but gives up early once the client left or the emulator stops."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
@@ -72,7 +72,7 @@ async def injected_fault(request: Request, faults: OpenRouterFaults, operation: 
         return error_response(ApiError(503, "Service Unavailable: no provider is available for this model "
                                             "right now. Please try again later."))
     if kind == "timeout":
-        await _stall(request, knobs.timeout_seconds, running)
+        await stall(request, knobs.timeout_seconds, running)
         return error_response(ApiError(504, "Gateway Timeout: the upstream provider did not answer in time."))
     if kind == "reset":
         return ResetResponse()
