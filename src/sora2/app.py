@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import logging
 import secrets
 from collections.abc import AsyncIterator
@@ -23,11 +24,11 @@ from sora2.config import Settings, get_settings
 from sora2.context import AppContext
 from sora2.db.engine import create_engine, create_session_factory
 from sora2.db.migrate import upgrade_async
-from sora2.events import EventBus, LibraryChanged, UserChanged, VideoDeleted, VideoUpdated
+from sora2.db.startup_lock import startup_lock
+from sora2.events import EventBus, LibraryChanged, UserChanged, VideoUpdated
 from sora2.handlers import AccessLogMiddleware, install_error_handlers
 from sora2.media import MediaStorage
 from sora2.metrics import Metrics
-from sora2.providers.base import ProviderError
 from sora2.providers.registry import (
     ProviderRegistry, build_emulator_provider, build_openai_provider, build_openrouter_provider,
 )
@@ -64,6 +65,11 @@ def _providers(settings: Settings, emulator: tuple[Any, Any] | None) -> Provider
     return ProviderRegistry(providers)
 
 
+def _storage_tag(settings: Settings) -> str:
+    """This instance's mark on its temp files: short, file-name safe, stable across its restarts."""
+    return hashlib.sha256(settings.resolved_instance_id.encode()).hexdigest()[:10]
+
+
 def _emulator_key(settings: Settings) -> str:
     """The mounted emulator answers on the public port: it takes only this key (data/emulator/api-key, mode 600),
     or anyone could read every user's prompts there or flip its fault knobs."""
@@ -73,17 +79,6 @@ def _emulator_key(settings: Settings) -> str:
     key = "emu-" + secrets.token_urlsafe(24)
     write_private_file(path, key + "\n")
     return key
-
-
-def _delete_remote_jobs(ctx: AppContext):  # noqa: ANN202
-    async def handle(event: object) -> None:
-        if isinstance(event, VideoDeleted) and event.provider in ctx.providers:
-            try:
-                await ctx.providers.get(event.provider).delete(event.job_id)
-            except ProviderError as exc:  # best effort: the local delete already happened
-                log.info("provider kept job %s (%s)", event.job_id, exc.kind)
-
-    return handle
 
 
 def _trust_caches(ctx: AppContext):  # noqa: ANN202
@@ -120,16 +115,19 @@ def _invalidate_caches(ctx: AppContext):  # noqa: ANN202
 
 async def _start(app: FastAPI, settings: Settings, emulator: tuple[Any, Any] | None, sio) -> AppContext:  # noqa: ANN001
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    await upgrade_async(settings.resolved_database_url)
     engine = create_engine(settings.resolved_database_url)
     sessions = create_session_factory(engine)
     bus = EventBus()
     sessions.publish = bus.publish
-    secret = load_or_create_secret(settings)
-    storage = MediaStorage(settings.media_dir)
+    async with startup_lock(settings.data_dir, settings.resolved_database_url):
+        await upgrade_async(settings.resolved_database_url)
+        secret = load_or_create_secret(settings)
+        emulator_key = _emulator_key(settings) if emulator is not None else None
+        await ensure_initial_admin(settings, sessions)
+    storage = MediaStorage(settings.media_dir, owner=_storage_tag(settings))
     storage.ensure_dirs()
     if emulator is not None:
-        emulator[0].config.api_key = _emulator_key(settings)
+        emulator[0].config.api_key = emulator_key
         await emulator[0].start()
     ctx = AppContext(settings=settings, engine=engine, sessions=sessions, bus=bus,
                      tokens=TokenCodec(secret, settings.jwt_expires_seconds),
@@ -141,9 +139,7 @@ async def _start(app: FastAPI, settings: Settings, emulator: tuple[Any, Any] | N
     if emulator is not None:
         ctx.extras["emulator"], ctx.extras["emulator_app"] = emulator
     app.state.ctx = ctx
-    await ensure_initial_admin(ctx)
     bridge_events(sio, ctx)
-    bus.subscribe(_delete_remote_jobs(ctx), remote=False)  # only the instance that deleted the row
     bus.subscribe(_invalidate_caches(ctx))
     await _start_fanout(ctx)
     await ctx.providers.start()  # model discovery (cached copy first; never blocks startup for long)

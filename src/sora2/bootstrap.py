@@ -5,16 +5,18 @@ from __future__ import annotations
 import logging
 
 from sora2.auth.tokens import write_private_file
+from sora2.config import Settings
 from sora2.context import AppContext
+from sora2.db.session import SessionFactory
 from sora2.users.service import UserService
 
 log = logging.getLogger("sora2")
 
 
-async def ensure_initial_admin(ctx: AppContext) -> None:
-    settings = ctx.settings
+async def ensure_initial_admin(settings: Settings, sessions: SessionFactory) -> None:
+    """First start only (callers hold the startup lock, so several instances starting at once make one admin)."""
     password = settings.admin_password.get_secret_value() if settings.admin_password else None
-    async with ctx.sessions.begin() as session:
+    async with sessions.begin() as session:
         created = await UserService(session).ensure_initial_admin(settings.admin_username, password)
     if created is None:
         return

@@ -95,11 +95,17 @@ def emulator(port: Annotated[int, typer.Option(help="Port to listen on")] = 8090
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply database migrations."""
-    from sora2.db.migrate import upgrade
+    from sora2.db.migrate import upgrade_async
+    from sora2.db.startup_lock import startup_lock
 
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    upgrade(settings.resolved_database_url)
+
+    async def run() -> None:
+        async with startup_lock(settings.data_dir, settings.resolved_database_url):  # servers may be starting
+            await upgrade_async(settings.resolved_database_url)
+
+    asyncio.run(run())
     typer.echo("database is up to date")
 
 

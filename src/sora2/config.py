@@ -87,7 +87,8 @@ class Settings(BaseSettings):
     poll_min_seconds: float = 0.5
     poll_max_seconds: float = 120.0
     poll_idle_max_seconds: float = 60.0
-    lease_seconds: float = 60.0
+    # A step's lease, renewed every third of it while the step runs: a dead instance's jobs move on this soon.
+    lease_seconds: float = 10.0
     download_retry_max_seconds: float = 300.0
 
     @field_validator("jwt_secret")

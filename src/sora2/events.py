@@ -37,13 +37,6 @@ class JobsChanged(BaseModel):
     """New or rescheduled work for the tracker: wake it instead of waiting for its next tick."""
 
 
-class VideoDeleted(BaseModel):
-    """A video row is gone; its provider-side job may be deleted too (best effort)."""
-
-    provider: str
-    job_id: str
-
-
 Handler = Callable[[Any], Awaitable[None] | None]
 
 

@@ -2,7 +2,7 @@
 
 Each instance publishes its own VideoUpdated, UserChanged, LibraryChanged and JobsChanged to one channel and
 hands the other instances' to its local subscribers (Socket.IO rooms, caches, the tracker's wake-up), without
-sending them on again. VideoDeleted stays local: only the instance that deleted the row deletes the provider's job.
+sending them on again. Any other event stays local.
 
 Pub/sub keeps no history, so whenever this instance is not subscribed it may miss invalidations: `on_sync(False)`
 tells the app to empty and suspend its caches, `on_sync(True)` (each time the subscription is confirmed) to empty

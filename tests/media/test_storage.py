@@ -144,3 +144,16 @@ def test_a_crash_mid_write_leaves_only_a_file_cleanup_recognises(storage: MediaS
     file.close()  # no __exit__: as if the process had been killed
     assert storage.cleanup_partials() == 1
     assert _names(storage.videos_dir) == []
+
+
+def test_an_instance_sweeps_its_own_crash_leftovers_at_once_and_others_only_when_old(tmp_path) -> None:
+    # Two instances share the folder: B is downloading right now while A restarts after a crash.
+    a, b = MediaStorage(tmp_path / "media", owner="aaaa"), MediaStorage(tmp_path / "media", owner="bbbb")
+    a.ensure_dirs()
+    crashed = a.atomic_writer(a.video_path("v1"))
+    crashed.__enter__().close()  # A died mid-write: no __exit__
+    with b.atomic_writer(b.video_path("v2")) as file:
+        file.write(b"B's download in progress")
+        assert a.cleanup_partials(older_than_seconds=3600) == 1  # A's own leftover only
+        assert [p.name for p in a.videos_dir.iterdir()][0].startswith(".tmp-bbbb~")
+    assert b.video_path("v2").read_bytes() == b"B's download in progress"

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from pydantic import BaseModel
 import redis.asyncio as redis
 from pydantic import SecretStr
 
 from sora2.app import create_app
-from sora2.events import EventBus, JobsChanged, LibraryChanged, UserChanged, VideoDeleted, VideoUpdated
+from sora2.events import EventBus, JobsChanged, LibraryChanged, UserChanged, VideoUpdated
 from sora2.events_redis import RESYNC, RedisFanout, decode, encode, redacted
 from tests.fixtures.live import ADMIN_PASSWORD
 from tests.multi_instance.conftest import RedisServer
@@ -36,11 +37,17 @@ def test_shared_events_round_trip_between_instances(event):
     assert decode(raw, "host-a:3000#1") is None  # our own, back from the channel
 
 
-def test_deletions_stay_local_and_bad_messages_are_ignored(caplog):
-    assert encode(VideoDeleted(provider="openai", job_id="video_1"), "a") is None
+class LocalOnly(BaseModel):
+    """An event type the fan-out does not share (every instance-local event is like it)."""
+
+    note: str
+
+
+def test_unshared_events_stay_local_and_bad_messages_are_ignored(caplog):
+    assert encode(LocalOnly(note="x"), "a") is None
     caplog.set_level(logging.DEBUG, logger="sora2.events_redis")
     for raw in (b"not json", b"[1, 2]", b"{}", b'{"origin": "a"}',
-                b'{"origin": "a", "type": "VideoDeleted", "data": {"provider": "p", "job_id": "j"}}',
+                b'{"origin": "a", "type": "LocalOnly", "data": {"note": "x"}}',
                 b'{"origin": "a", "type": "__class__", "data": {}}',
                 b'{"origin": "a", "type": "UserChanged", "data": {"user_id": 7}}',
                 b'{"origin": "a", "type": "VideoUpdated", "data": {"user_id": "u"}}', b"\xff\xfe"):
@@ -81,7 +88,7 @@ async def test_events_reach_other_instances_once_and_are_not_sent_on(redis_url, 
     try:
         await eventually(lambda: a.fanout.subscribed and b.fanout.subscribed)
         assert a.trusted == b.trusted == [False, True]  # caches off until subscribed, then emptied and on
-        deleted = VideoDeleted(provider="openai", job_id="video_1")
+        deleted = LocalOnly(note="stays here")
         for event in (*SHARED, deleted):
             a.bus.publish(event)
         await eventually(lambda: len(b.received) == len(SHARED))

@@ -39,7 +39,27 @@ async def test_a_signed_webhook_completes_the_job_long_before_the_next_poll(clie
     assert stats["webhooks_sent"] == 1
     assert stats["requests"] == {"list_models": 1, "create": 1, "retrieve": 1, "content": 1}
     job = openrouter.emulator._jobs[done["provider_video_id"]]  # noqa: SLF001
-    assert job.callback_url == "https://studio.test/api/webhooks/openrouter"
+    assert job.callback_url == f"https://studio.test/api/webhooks/openrouter?video={done['id']}"
+
+
+async def test_a_job_whose_create_answer_was_lost_is_adopted_when_its_webhook_arrives(client, user_headers,
+                                                                                     openrouter: Running):
+    # OpenRouter has no job list and no idempotency: the video is shown unconfirmed ("may have been charged")
+    # at once, and the job's own webhook, carrying our video id in its callback URL, brings it back.
+    await openrouter.faults(lost_response_rate=1.0, job_seconds=20.0)  # long enough to be seen unconfirmed
+    body = {"prompt": "a kite, answer lost", "model": MODEL, "seconds": "4", "aspect_ratio": "16:9"}
+    video = (await client.post("/api/videos", json=body, headers=user_headers)).json()
+    seen = await until(lambda: _state_of(client, user_headers, video["id"], "unconfirmed"), timeout=18)
+    assert seen["billing"] == "possible" and seen["provider_video_id"] is None, seen
+    await wait_for_video(client, user_headers, video["id"], timeout=60,
+                         done=lambda v: v["state"] == "completed" and v["download_state"] == "done")
+    stats = await openrouter.stats()
+    assert stats["requests"]["create"] == 1 and stats["webhooks_sent"] == 1, stats
+
+
+async def _state_of(client, headers, video_id: str, state: str) -> dict | None:  # noqa: ANN001
+    video = (await client.get(f"/api/videos/{video_id}", headers=headers)).json()
+    return video if video["state"] == state else None
 
 
 async def test_duplicate_deliveries_act_once(client, user_headers, openrouter: Running):

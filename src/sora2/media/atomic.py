@@ -16,6 +16,12 @@ TEMP_PREFIX = ".tmp-"
 PARTIAL_SUFFIX = ".part"
 
 
+def owned_partial_prefix(owner: str) -> str:
+    """How the temp files of one writer (an instance) start: it may sweep its own at once after a crash, while
+    other instances' in a shared folder are left until they are old."""
+    return f"{TEMP_PREFIX}{owner}~" if owner else TEMP_PREFIX
+
+
 def is_partial_name(name: str) -> bool:
     return name.startswith(TEMP_PREFIX) or name.endswith(PARTIAL_SUFFIX)
 
@@ -41,9 +47,10 @@ class AtomicWriter:
     __enter__ and __exit__ may run on different threads (callers wrap each in asyncio.to_thread).
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, owner: str = "") -> None:
+        """`owner` tags the temp file's name with the writer (see `owned_partial_prefix`)."""
         self.path = Path(path)
-        temp_name = f"{TEMP_PREFIX}{secrets.token_hex(6)}-{self.path.name}{PARTIAL_SUFFIX}"
+        temp_name = f"{owned_partial_prefix(owner)}{secrets.token_hex(6)}-{self.path.name}{PARTIAL_SUFFIX}"
         self.temp_path = self.path.with_name(temp_name)
         self._file: BinaryIO | None = None
 
@@ -75,10 +82,10 @@ class AtomicWriter:
         self.temp_path.unlink(missing_ok=True)
 
 
-def atomic_writer(path: Path) -> AtomicWriter:
-    return AtomicWriter(path)
+def atomic_writer(path: Path, owner: str = "") -> AtomicWriter:
+    return AtomicWriter(path, owner)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    with AtomicWriter(path) as file:
+def atomic_write_bytes(path: Path, data: bytes, owner: str = "") -> None:
+    with AtomicWriter(path, owner) as file:
         file.write(data)

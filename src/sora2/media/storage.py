@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Literal
 
-from sora2.media.atomic import AtomicWriter, atomic_write_bytes, is_partial_name
+from sora2.media.atomic import AtomicWriter, atomic_write_bytes, is_partial_name, owned_partial_prefix
 from sora2.media.errors import MediaError
 
 ReferenceKind = Literal["first", "last", "styleref"]
@@ -31,8 +31,10 @@ def _checked_id(video_id: str) -> str:
 
 
 class MediaStorage:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, owner: str = "") -> None:
+        """`owner` names this instance in its temp files, so its startup sweep can tell them from others'."""
         self.root = Path(root)
+        self.owner = owner
         self.videos_dir = self.root / "videos"
         self.references_dir = self.root / "references"
         self.uploads_dir = self.root / "uploads"
@@ -83,10 +85,10 @@ class MediaStorage:
 
     def atomic_writer(self, path: Path) -> AtomicWriter:
         """`with storage.atomic_writer(path) as f: f.write(...)`: `path` appears complete or not at all."""
-        return AtomicWriter(path)
+        return AtomicWriter(path, self.owner)
 
     def atomic_write_bytes(self, path: Path, data: bytes) -> None:
-        atomic_write_bytes(path, data)
+        atomic_write_bytes(path, data, self.owner)
 
     def delete_video_files(self, video_id: str) -> int:
         """Remove every file of the video; returns the bytes freed (files already gone count as 0)."""
@@ -103,17 +105,19 @@ class MediaStorage:
     def cleanup_partials(self, older_than_seconds: float = 0.0) -> int:
         """Delete temp files left by interrupted writes and stale uploads; returns how many were removed.
 
-        At startup nothing is writing yet, so the default removes all of them. A caller sharing the folders
-        with live writers (several instances) should pass an age so in-flight downloads survive.
+        This instance's own temp files go whatever their age (at startup none of its writes is running);
+        anyone else's only when older than `older_than_seconds`, since several instances may share the folders.
         """
         cutoff = time.time() - older_than_seconds
+        own = owned_partial_prefix(self.owner) if self.owner else None
         removed = 0
         for directory in self.directories:
             if not directory.is_dir():
                 continue
             for path in directory.iterdir():
                 is_scratch = directory == self.uploads_dir or is_partial_name(path.name)
-                if is_scratch and path.is_file() and _modified_before(path, cutoff):
+                mine = own is not None and path.name.startswith(own)
+                if is_scratch and path.is_file() and (mine or _modified_before(path, cutoff)):
                     path.unlink(missing_ok=True)
                     removed += 1
         return removed

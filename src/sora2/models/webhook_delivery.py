@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sora2.db.base import Base, UTCDateTime, utcnow
@@ -17,5 +17,5 @@ class WebhookDelivery(Base):
     __tablename__ = "webhook_deliveries"
 
     provider: Mapped[str] = mapped_column(String(32), primary_key=True)
-    idempotency_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(Text, primary_key=True)  # holds a provider job id
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

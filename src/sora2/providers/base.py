@@ -60,6 +60,7 @@ class ProviderInfo:
     concurrency: int = 4
     # The provider deduplicates creates by Idempotency-Key, so an ambiguous create can be retried safely.
     idempotent_create: bool = False
+    request_timeout: float = 60.0  # seconds: how long one of our calls to it may take before we give up
 
     def model(self, model_id: str) -> ModelCapabilities | None:
         return next((m for m in self.models if m.id == model_id), None)
@@ -80,6 +81,8 @@ class GenerationRequest:
     seed: int | None = None
     negative_prompt: str | None = None
     previous_job_id: str | None = None  # continue this provider job natively (models with `extend`)
+    remix_of_job: str | None = None  # a remix of this provider job (sent through `remix`; `find` matches on it)
+    reference_id: str | None = None  # our video id: a provider with webhooks carries it in the callback URL
 
 
 @dataclass
@@ -95,14 +98,19 @@ class JobStatus:
     took_at_most: float | None = None  # seconds: a finished job's duration at the provider, bounded from above
 
 
-ErrorKind = Literal["rate_limited", "transient", "network", "rejected", "not_found", "expired"]
+ErrorKind = Literal["unreachable", "rate_limited", "transient", "network", "rejected", "not_found", "expired"]
+# Gateway answers that mean "I gave up waiting for the upstream", not "nothing happened": after a create they leave
+# the outcome unknown, exactly like a dropped connection.
+AMBIGUOUS_HTTP_STATUSES = frozenset({408, 499, 502, 504, 520, 522, 524})
 
 
 class ProviderError(Exception):
     """A provider call failed. `kind` decides what the tracker does next.
 
-    rate_limited / transient: the provider definitely did nothing; retry later.
-    network: the outcome is unknown (timeout, reset); retry only where that cannot duplicate a paid job.
+    unreachable: no byte of the request left (connection refused, DNS, connect timeout); retry freely.
+    rate_limited / transient: the provider answered that it did nothing; retry later.
+    network: the outcome is unknown (timeout, reset, a gateway timeout); a create in that state is reconciled,
+    never simply resent.
     rejected: the request itself is wrong; do not retry. not_found / expired: the job or asset is gone.
     """
 
@@ -130,5 +138,11 @@ class Provider(Protocol):
 
     async def close(self) -> None: ...
 
-    # Optional: `async def start(self) -> None` runs in the app's lifespan before the tracker starts (e.g. to
-    # discover models); ProviderRegistry.start calls it where present.
+    # Optional methods (the tracker checks with `getattr`):
+    # `async def start(self) -> None` runs in the app's lifespan before the tracker starts (e.g. to discover
+    # models); ProviderRegistry.start calls it where present.
+    # `async def cancel(self, job_id: str) -> None` stops a job at the provider where its API can; raises
+    # ProviderError("rejected", …) when the job can no longer be cancelled. Without it, cancelling deletes the job.
+    # `async def find(self, request: GenerationRequest, sent_after: datetime) -> list[JobStatus]` reconciles a
+    # create whose answer was lost: the jobs the provider made for exactly this request since about `sent_after`,
+    # oldest first. The tracker adopts the first one no other row holds (identical requests get one job each).

@@ -6,14 +6,23 @@ import asyncio
 import email.utils
 import logging
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import IO, Any
 
 import httpx
 
-from sora2.providers.base import GenerationRequest, JobStatus, ProviderError, ProviderInfo, Variant
+from sora2.providers.base import (
+    AMBIGUOUS_HTTP_STATUSES, GenerationRequest, JobStatus, ProviderError, ProviderInfo, Variant,
+)
 
 log = logging.getLogger(__name__)
+
+# Failures that happen before any byte of the request leaves: nothing can have been created.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+# Reconciliation reads the provider's job list back to a little before the create was sent (clock skew, and
+# `created_at` in whole seconds), at most this many pages.
+FIND_SLACK = timedelta(minutes=2)
+FIND_MAX_PAGES = 10
 
 _STATUS_MAP = {"queued": "queued", "in_progress": "in_progress", "processing": "in_progress",
                "completed": "completed", "failed": "failed", "cancelled": "cancelled", "expired": "expired"}
@@ -53,7 +62,9 @@ def raise_for_response(response: httpx.Response) -> None:
     message = _error_message(response)
     if code == 429:
         raise ProviderError("rate_limited", message, status_code=code, retry_after=_retry_after(response))
-    if code >= 500 or code == 408:
+    if code in AMBIGUOUS_HTTP_STATUSES:
+        raise ProviderError("network", message, status_code=code, retry_after=_retry_after(response))
+    if code >= 500:
         raise ProviderError("transient", message, status_code=code, retry_after=_retry_after(response))
     if code == 404:
         raise ProviderError("not_found", message, status_code=code)
@@ -92,6 +103,17 @@ def _took_at_most(data: dict) -> float | None:
     return float(completed - created) + 1.0
 
 
+def _made_for(item: dict[str, Any], request: GenerationRequest) -> bool:
+    """Whether a listed job was made from this request. Every field we sent must match where the provider shows
+    it, and the prompt must be shown: without it two different videos could not be told apart."""
+    if item.get("prompt") != request.prompt:
+        return False
+    if request.remix_of_job is not None:
+        return item.get("remixed_from_video_id") in (None, request.remix_of_job)
+    sent = {"model": request.model, "size": request.size, "seconds": request.seconds}
+    return all(item.get(key) in (None, value) for key, value in sent.items())
+
+
 class OpenAICompatProvider:
     def __init__(self, info: ProviderInfo, client: httpx.AsyncClient, *, timeout: float = 60.0) -> None:
         self.info = info
@@ -103,9 +125,11 @@ class OpenAICompatProvider:
             # An overall deadline as well: in-process transports ignore httpx's socket timeouts.
             async with asyncio.timeout(self._timeout):
                 response = await self._client.request(method, url, **kwargs)
+        except NOT_SENT as exc:
+            raise ProviderError("unreachable", f"could not reach the provider ({type(exc).__name__})") from None
         except (TimeoutError, httpx.TimeoutException) as exc:
             raise ProviderError("network", f"provider timed out ({type(exc).__name__})") from None
-        except Exception as exc:  # noqa: BLE001  any transport failure leaves the outcome unknown
+        except Exception as exc:  # noqa: BLE001  any other transport failure leaves the outcome unknown
             log.warning("provider %s %s %s failed: %s", self.info.id, method, url, type(exc).__name__)
             raise ProviderError("network", f"provider connection failed ({type(exc).__name__})") from None
         raise_for_response(response)
@@ -158,6 +182,27 @@ class OpenAICompatProvider:
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
         response = await self._request("POST", f"videos/{job_id}/remix", json={"prompt": prompt}, headers=headers)
         return parse_video(self._json(response), response)
+
+    async def find(self, request: GenerationRequest, sent_after: datetime) -> list[JobStatus]:
+        """Jobs in the provider's list (`GET /videos`, newest first) made since about `sent_after` for exactly
+        this request (prompt, model, size, seconds, remix source), oldest first."""
+        since, found, after = (sent_after - FIND_SLACK).timestamp(), [], None
+        for _ in range(FIND_MAX_PAGES):
+            params = {"limit": 100, "order": "desc"} | ({"after": after} if after else {})
+            page = (await self._request("GET", "videos", params=params)).json()
+            items = page.get("data") if isinstance(page, dict) else None
+            if not isinstance(items, list):
+                raise ProviderError("transient", "provider returned an unexpected job list")
+            for item in items:
+                created = item.get("created_at") if isinstance(item, dict) else None
+                if isinstance(created, int | float) and created < since:
+                    return list(reversed(found))
+                if isinstance(item, dict) and _made_for(item, request):
+                    found.append(parse_video(item))
+            if not page.get("has_more") or not items:
+                break
+            after = items[-1].get("id")
+        return list(reversed(found))
 
     async def delete(self, job_id: str) -> None:
         try:

@@ -12,6 +12,7 @@ import asyncio
 import base64
 import dataclasses
 import logging
+import urllib.parse
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import IO, Any, TypeVar
@@ -22,8 +23,10 @@ from openrouter import OpenRouter, errors
 from openrouter.utils import BackoffStrategy, RetryConfig
 
 from sora2.config import Settings
-from sora2.providers.base import GenerationRequest, JobStatus, ProviderError, ProviderInfo, Variant
-from sora2.providers.openai_compat import _retry_after
+from sora2.providers.base import (
+    AMBIGUOUS_HTTP_STATUSES, GenerationRequest, JobStatus, ProviderError, ProviderInfo, Variant,
+)
+from sora2.providers.openai_compat import NOT_SENT, _retry_after
 from sora2.providers.openrouter_models import (
     EXTEND_MODEL_PREFIXES, ListingCache, models_from_listing, negative_prompt_parameter,
 )
@@ -60,7 +63,10 @@ def map_sdk_error(exc: errors.OpenRouterError) -> ProviderError:
     if code == 429:
         return ProviderError("rate_limited", f"OpenRouter rate limit: {message}", status_code=code,
                              retry_after=_retry_after(exc.raw_response))
-    if code in (408, 499) or code >= 500:
+    if code in AMBIGUOUS_HTTP_STATUSES:  # a gateway timeout: the job may exist
+        return ProviderError("network", f"OpenRouter did not answer in time (HTTP {code}): {message}",
+                             status_code=code, retry_after=_retry_after(exc.raw_response))
+    if code >= 500:
         return ProviderError("transient", f"OpenRouter is unavailable (HTTP {code}): {message}", status_code=code,
                              retry_after=_retry_after(exc.raw_response))
     if code in (401, 403):
@@ -115,7 +121,7 @@ class OpenRouterProvider:
         callback = (settings.public_url.rstrip("/") + "/api/webhooks/openrouter"
                     if settings.openrouter_webhooks and settings.public_url else None)
         info = ProviderInfo(id=provider_id, name="OpenRouter", models=(), concurrency=settings.openrouter_concurrency,
-                            idempotent_create=False)
+                            idempotent_create=False, request_timeout=settings.openrouter_timeout_seconds)
         return cls(info, sdk, ListingCache(settings.data_dir / "providers" / "openrouter-models.json"),
                    timeout=settings.openrouter_timeout_seconds, callback_url=callback,
                    webhook_poll_seconds=settings.openrouter_webhook_poll_seconds,
@@ -132,6 +138,8 @@ class OpenRouterProvider:
                 return await call()
         except errors.OpenRouterError as exc:
             raise map_sdk_error(exc) from None
+        except NOT_SENT as exc:
+            raise ProviderError("unreachable", f"could not reach OpenRouter ({type(exc).__name__})") from None
         except (TimeoutError, httpx.TimeoutException) as exc:
             raise ProviderError("network", f"OpenRouter timed out ({type(exc).__name__})") from None
         except (httpx.HTTPError, errors.NoResponseError, OSError) as exc:
@@ -169,13 +177,20 @@ class OpenRouterProvider:
                                                          (request.last_frame_jpeg, "last_frame")) if jpeg]
         optional = {"frame_images": frames or None, "generate_audio": request.generate_audio,
                     "seed": request.seed, "previous_job_id": request.previous_job_id,
-                    "callback_url": self.callback_url}
+                    "callback_url": self._callback_for(request.reference_id)}
         arguments.update({k: v for k, v in optional.items() if v is not None})
         if request.negative_prompt:
             name = self._negative_names.get(request.model, "negative_prompt")
             options = {slug: {"parameters": {name: request.negative_prompt}} for slug in PASSTHROUGH_SLUGS}
             arguments["provider"] = {"options": options}
         return arguments
+
+    def _callback_for(self, video_id: str | None) -> str | None:
+        """The callback carries our video id: if the create's answer is lost, the job's webhook still finds its
+        video (see webhooks.service)."""
+        if self.callback_url is None or video_id is None:
+            return self.callback_url
+        return f"{self.callback_url}?{urllib.parse.urlencode({'video': video_id})}"
 
     async def create(self, request: GenerationRequest) -> JobStatus:
         arguments = self._create_arguments(request)

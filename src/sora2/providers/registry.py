@@ -73,7 +73,8 @@ class ProviderRegistry:
 def emulator_info(settings: Settings) -> ProviderInfo:
     return ProviderInfo(id=EMULATOR_ID, name="Built-in emulator (offline, simulated)",
                         models=openai_video_models(remix=True), emulated=True,
-                        concurrency=settings.emulator_concurrency, idempotent_create=True)
+                        concurrency=settings.emulator_concurrency, idempotent_create=True,
+                        request_timeout=settings.emulator_timeout_seconds)
 
 
 def build_openai_provider(settings: Settings) -> OpenAICompatProvider:
@@ -84,7 +85,8 @@ def build_openai_provider(settings: Settings) -> OpenAICompatProvider:
     info = ProviderInfo(id=OPENAI_ID, name="OpenAI-compatible /v1/videos",
                         models=openai_video_models(remix=settings.openai_supports_remix),
                         concurrency=settings.openai_concurrency,
-                        idempotent_create=settings.openai_idempotent_create)
+                        idempotent_create=settings.openai_idempotent_create,
+                        request_timeout=settings.openai_timeout_seconds)
     return OpenAICompatProvider(info, client, timeout=settings.openai_timeout_seconds)
 
 

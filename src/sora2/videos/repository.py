@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from sora2.models import Video
 from sora2.models.video import (
-    ACTIVE_STATUSES, COMPLETED, DL_PENDING, QUEUED, SUBMIT_PENDING, SUBMIT_SUBMITTED, SUBMIT_SUBMITTING,
+    ACTIVE_STATUSES, COMPLETED, DL_PENDING, QUEUED, SUBMIT_CONFIRMING, SUBMIT_PENDING, SUBMIT_SUBMITTED,
+    SUBMIT_SUBMITTING, SUBMIT_UNCONFIRMED,
 )
 
 
@@ -20,12 +21,19 @@ PUBLIC_COLUMNS = tuple(Video.__table__.c[name] for name in (
     "id", "user_id", "provider", "provider_video_id", "prompt", "model", "size", "seconds", "status", "progress",
     "created_at", "completed_at", "file_name", "thumbnail_name", "spritesheet_name", "error_message",
     "has_input_reference", "has_audio", "reference_images", "remix_of", "continued_from", "cost", "actual_cost",
-    "download_state", "download_error", "expires_at", "sprite", "expected_at"))
+    "download_state", "download_error", "expires_at", "sprite", "expected_at", "retry_of", "cancelled_at",
+    "submit_state"))
 
 
 def _lease_free(now: datetime, owner: str):  # noqa: ANN202
     """Nobody holds the row, a lease ran out, or it is ours (an instance reclaims its own after a restart)."""
     return or_(Video.lease_until.is_(None), Video.lease_until < now, Video.lease_owner == owner)
+
+
+def _lease_lapsed(now: datetime):  # noqa: ANN202
+    """Nobody holds the row or its holder stopped renewing the lease (it died): never our own live lease, since a
+    create of ours may be in flight under it."""
+    return or_(Video.lease_until.is_(None), Video.lease_until < now)
 
 
 class VideoRepository:
@@ -92,6 +100,12 @@ class VideoRepository:
         count = (await self.session.execute(select(func.count()).select_from(Video).where(where))).scalar_one()
         return rows, count
 
+    async def unconfirmed(self, limit: int) -> Sequence[Row]:
+        """Videos whose create no provider confirmed (they may have been charged), every user's, newest first."""
+        stmt = (select(*PUBLIC_COLUMNS).where(Video.submit_state == SUBMIT_UNCONFIRMED)
+                .order_by(Video.created_at.desc()).limit(limit))
+        return (await self.session.execute(stmt)).all()
+
     async def children(self, video_id: str) -> Sequence[Video]:
         stmt = (select(Video).where(or_(Video.remix_of == video_id, Video.continued_from == video_id))
                 .order_by(Video.created_at))
@@ -109,12 +123,16 @@ class VideoRepository:
     # --- tracker queries -------------------------------------------------------------------------------
 
     async def claim_due(self, now: datetime, owner: str, lease_until: datetime, limit: int) -> list[Video]:
-        """Lease up to `limit` due jobs (submitted and polling, or completed and awaiting download) and return
-        their rows as leased, so a poll needs no second read before it calls the provider."""
-        due = and_(Video.next_check_at.is_not(None), Video.next_check_at <= now, _lease_free(now, owner), or_(
-            and_(Video.status.in_(ACTIVE_STATUSES), Video.submit_state == SUBMIT_SUBMITTED),
+        """Lease up to `limit` due jobs and return their rows as leased, so a poll needs no second read before it
+        calls the provider: submitted ones to poll (or to cancel), completed ones to download, creates whose
+        outcome is unknown to reconcile, and creates whose instance stopped renewing the lease mid-call."""
+        scheduled = and_(Video.next_check_at.is_not(None), Video.next_check_at <= now, _lease_free(now, owner), or_(
+            and_(Video.status.in_(ACTIVE_STATUSES), Video.submit_state.in_((SUBMIT_SUBMITTED, SUBMIT_CONFIRMING))),
             and_(Video.status == COMPLETED, Video.download_state == DL_PENDING),
         ))
+        orphaned = and_(Video.submit_state == SUBMIT_SUBMITTING, Video.status.in_(ACTIVE_STATUSES),
+                        _lease_lapsed(now))
+        due = or_(scheduled, orphaned)
         ids = (await self.session.execute(
             select(Video.id).where(due).order_by(Video.next_check_at).limit(limit))).scalars().all()
         if not await self._take_leases(list(ids), now, owner, lease_until):
@@ -123,10 +141,36 @@ class VideoRepository:
         return list(rows.scalars().all())
 
     async def update_leased(self, video_id: str, owner: str, values: dict) -> bool:
-        """Write a leased row's columns in one statement; False when the row is gone or no longer ours."""
-        stmt = (update(Video).where(Video.id == video_id, Video.lease_owner == owner).values(**values)
-                .execution_options(synchronize_session=False))
+        """Write a running job's columns in one statement; False when the row is gone, no longer ours, or was
+        cancelled meanwhile (a cancel must never be undone by a poll that started before it)."""
+        stmt = (update(Video).where(Video.id == video_id, Video.lease_owner == owner, Video.cancelled_at.is_(None))
+                .values(**values).execution_options(synchronize_session=False))
         return (await self.session.execute(stmt)).rowcount == 1
+
+    async def release_lease(self, video_id: str, owner: str, due_at: datetime | None) -> None:
+        await self.session.execute(update(Video).where(Video.id == video_id, Video.lease_owner == owner)
+                                   .values(lease_owner=None, lease_until=None, next_check_at=due_at)
+                                   .execution_options(synchronize_session=False))
+
+    async def renew_leases(self, owner: str, ids: Sequence[str], lease_until: datetime) -> int:
+        """Keep the rows this instance is working on leased (and out of the due set) a while longer."""
+        stmt = (update(Video).where(Video.lease_owner == owner, Video.id.in_(list(ids)))
+                .values(lease_until=lease_until, next_check_at=lease_until)
+                .execution_options(synchronize_session=False))
+        return (await self.session.execute(stmt)).rowcount or 0
+
+    async def holder_of(self, provider: str, job_id: str) -> str | None:
+        """The video that holds this provider job, if any."""
+        stmt = select(Video.id).where(Video.provider == provider, Video.provider_video_id == job_id).limit(1)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def held_jobs(self, provider: str, job_ids: Sequence[str]) -> set[str]:
+        """Which of these provider jobs some video already holds."""
+        if not job_ids:
+            return set()
+        stmt = select(Video.provider_video_id).where(Video.provider == provider,
+                                                     Video.provider_video_id.in_(list(job_ids)))
+        return set((await self.session.execute(stmt)).scalars().all())
 
     async def recently_finished(self, limit: int) -> list[Row]:
         """The last `limit` jobs found finished, oldest first: what the tracker's duration history starts from."""
@@ -152,16 +196,18 @@ class VideoRepository:
         return list(leased.scalars().all())
 
     async def in_flight_count(self, provider: str) -> int:
+        """Jobs that hold (or may hold) one of the provider's concurrency slots."""
         stmt = select(func.count()).select_from(Video).where(
             Video.provider == provider, Video.status.in_(ACTIVE_STATUSES),
-            Video.submit_state.in_((SUBMIT_SUBMITTING, SUBMIT_SUBMITTED)))
+            Video.submit_state.in_((SUBMIT_SUBMITTING, SUBMIT_CONFIRMING, SUBMIT_SUBMITTED)))
         return (await self.session.execute(stmt)).scalar_one()
 
     async def claim_submissions(self, provider: str, slots: int, now: datetime, owner: str,
                                 lease_until: datetime) -> list[str]:
         """Oldest locally queued jobs of a provider, up to its free concurrency slots."""
         stmt = (select(Video.id).where(Video.provider == provider, Video.status == QUEUED,
-                                       Video.submit_state == SUBMIT_PENDING, _lease_free(now, owner),
+                                       Video.submit_state == SUBMIT_PENDING, Video.cancelled_at.is_(None),
+                                       _lease_free(now, owner),
                                        or_(Video.next_check_at.is_(None), Video.next_check_at <= now))
                 .order_by(Video.created_at, Video.id).limit(slots))
         ids = (await self.session.execute(stmt)).scalars().all()
@@ -173,11 +219,8 @@ class VideoRepository:
                                             .values(lease_owner=None, lease_until=None, next_check_at=now))
         return result.rowcount or 0
 
-    async def interrupted_submissions(self) -> Sequence[Video]:
-        stmt = select(Video).where(Video.submit_state == SUBMIT_SUBMITTING, Video.status.in_(ACTIVE_STATUSES))
-        return (await self.session.execute(stmt)).scalars().all()
-
     async def next_due_at(self) -> datetime | None:
+        # Rows leased by a step carry next_check_at = lease end, so a lapsed lease is found here too.
         stmt = select(func.min(Video.next_check_at)).where(or_(
             Video.status.in_(ACTIVE_STATUSES), and_(Video.status == COMPLETED, Video.download_state == DL_PENDING)))
         return (await self.session.execute(stmt)).scalar_one()

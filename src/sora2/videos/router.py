@@ -8,19 +8,20 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from sora2.deps import CtxDep, CurrentUser, MediaUser, SessionDep
+from sora2.deps import AdminUser, CtxDep, CurrentUser, MediaUser, SessionDep
 from sora2.errors import BadRequest, Forbidden, NotFound
 from sora2.bodies import read_model
 from sora2.media import MediaError, extract_frames
 from sora2.models import Video
 from sora2.models.video import COMPLETED, DL_DONE
 from sora2.videos.files import file_response
+from sora2.videos.outcomes import OutcomeService, RetryChanges
 from sora2.videos.schemas import (
-    CheckStatusOut, ContinueIn, CostStats, Frame, Lineage, ReferenceImage, ReferenceImages, RemixIn,
-    Screenshots, SuccessOut, VideoList, VideoOut, video_out,
+    CheckStatusOut, ContinueIn, CostStats, Estimate, Frame, Lineage, ReferenceImage, ReferenceImages, RemixIn,
+    RetryIn, Screenshots, SuccessOut, UnconfirmedList, VideoList, VideoOut, video_out,
 )
 from sora2.videos.service import VideoService
-from sora2.videos.uploads import CREATE_OPENAPI, read_create_params
+from sora2.videos.uploads import CREATE_OPENAPI, ESTIMATE_OPENAPI, read_create_params
 
 router = APIRouter(prefix="/api", tags=["videos"])
 Variant = Literal["video", "thumbnail", "spritesheet", "reference"]
@@ -41,6 +42,15 @@ async def create_video(request: Request, user: CurrentUser, ctx: CtxDep, session
     params = await read_create_params(request, ctx.settings)
     service = _service(ctx, session)
     return _out(ctx, await service.create(user, params))
+
+
+@router.post("/videos/estimate", response_model=Estimate, openapi_extra=ESTIMATE_OPENAPI)
+async def estimate(request: Request, user: CurrentUser, ctx: CtxDep, session: SessionDep) -> Estimate:
+    """What a create with these fields would cost, and where it would go; nothing is created."""
+    params = await read_create_params(request, ctx.settings)
+    plan = _service(ctx, session).plan(params)
+    return Estimate(cost=plan.cost, provider=plan.provider.info.id, model=plan.capabilities.id,
+                    size=plan.shape.size, seconds=plan.seconds, emulated=plan.provider.info.emulated)
 
 
 @router.get("/videos", response_model=VideoList)
@@ -84,6 +94,13 @@ async def cost_stats(user: CurrentUser, ctx: CtxDep, session: SessionDep) -> Cos
                      platform_count=platform_count)
 
 
+@router.get("/admin/videos/unconfirmed", response_model=UnconfirmedList)
+async def unconfirmed_videos(_admin: AdminUser, ctx: CtxDep, session: SessionDep) -> dict:
+    """Every user's videos whose create no provider confirmed: they may have been charged (admin only)."""
+    rows = await _service(ctx, session).repo.unconfirmed(200)
+    return {"videos": [_out(ctx, row) for row in rows]}
+
+
 @router.get("/videos/{video_id}", response_model=VideoOut)
 async def get_video(video_id: str, user: CurrentUser, ctx: CtxDep, session: SessionDep) -> dict:
     """One video record."""
@@ -117,6 +134,29 @@ async def continue_video(video_id: str, request: Request, user: CurrentUser, ctx
     video = await service.continue_from(user, video_id, body.prompt, body.model, body.seconds,
                                         request.headers.get("idempotency-key"))
     return _out(ctx, video)
+
+
+@router.post("/videos/{video_id}/cancel", response_model=VideoOut)
+async def cancel_video(video_id: str, user: CurrentUser, ctx: CtxDep, session: SessionDep) -> dict:
+    """Cancel a queued or running video: the provider job is stopped where its API can, and tracked no more."""
+    return _out(ctx, await OutcomeService(_service(ctx, session)).cancel(user, video_id))
+
+
+@router.post("/videos/{video_id}/retry", response_model=VideoOut, openapi_extra=read_model.openapi(RetryIn))
+async def retry_video(video_id: str, request: Request, user: CurrentUser, ctx: CtxDep, session: SessionDep) -> dict:
+    """Make a failed, cancelled or unconfirmed video again, optionally with changed fields: a new video linked
+    to the old one by retry_of (Idempotency-Key makes a repeated request return it)."""
+    body = await read_model(request, RetryIn)
+    outcomes = OutcomeService(_service(ctx, session))
+    video = await outcomes.retry(user, video_id, RetryChanges(**body.model_dump()),
+                                 request.headers.get("idempotency-key") or None)
+    return _out(ctx, video)
+
+
+@router.post("/videos/{video_id}/dismiss", response_model=VideoOut)
+async def dismiss_video(video_id: str, user: CurrentUser, ctx: CtxDep, session: SessionDep) -> dict:
+    """Dismiss an unconfirmed video: it may have been charged, and nothing is resubmitted."""
+    return _out(ctx, await OutcomeService(_service(ctx, session)).dismiss(user, video_id))
 
 
 @router.post("/videos/{video_id}/check-status", response_model=CheckStatusOut)

@@ -8,10 +8,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from sora2.db.base import epoch
-from sora2.models import Video
-from sora2.models.video import ACTIVE_STATUSES
 from sora2.providers.registry import EMULATOR_ID
 from sora2.videos.signing import MediaSigner
+from sora2.videos.states import billing, compat_status, is_terminal, public_state
+
+__all__ = ["is_terminal", "video_out"]
 
 
 class MediaUrls(BaseModel):
@@ -31,7 +32,12 @@ class VideoOut(BaseModel):
     model: str
     size: str
     seconds: str
+    # The original's four values (queued, in_progress, completed, failed); cancelled and unconfirmed read as failed.
     status: str
+    # Ours: queued | confirming | in_progress | completed | failed | cancelled | unconfirmed (see docs/api.md).
+    state: str
+    # none | possible | charged: whether a provider may have charged for this job (see docs/api.md).
+    billing: str
     progress: int
     created_at: int
     completed_at: int | None
@@ -44,6 +50,7 @@ class VideoOut(BaseModel):
     provider_metadata: str | None = None
     remix_of: str | None
     continued_from: str | None
+    retry_of: str | None = None
     cost: float
     actual_cost: float | None
     emulated: bool
@@ -74,19 +81,21 @@ def video_out(video, signer: MediaSigner) -> dict[str, Any]:  # noqa: ANN001
     thumbnail_path must be truthy when a thumbnail exists, because the original frontend shows thumbnails only then.
     """
     references = video.reference_images
+    state = public_state(video)
     return {
         "id": video.id, "user_id": video.user_id, "provider": video.provider,
         "provider_video_id": video.provider_video_id, "openai_video_id": video.provider_video_id,
         "prompt": video.prompt, "model": video.model, "size": video.size, "seconds": video.seconds,
-        "status": video.status, "progress": video.progress, "created_at": epoch(video.created_at) or 0,
+        "status": compat_status(state), "state": state, "billing": billing(video), "progress": video.progress, "created_at": epoch(video.created_at) or 0,
         "completed_at": epoch(video.completed_at), "file_path": video.file_name,
         "thumbnail_path": video.thumbnail_name, "error_message": video.error_message,
         "has_input_reference": video.has_input_reference, "has_audio": video.has_audio,
         "reference_image_paths": json.dumps(references) if references else None, "provider_metadata": None,
-        "remix_of": video.remix_of, "continued_from": video.continued_from, "cost": video.cost,
+        "remix_of": video.remix_of, "continued_from": video.continued_from, "retry_of": video.retry_of,
+        "cost": video.cost,
         "actual_cost": video.actual_cost, "emulated": video.provider == EMULATOR_ID, "download_state": video.download_state,
         "download_error": video.download_error, "expires_at": epoch(video.expires_at),
-        "estimated_completion_at": epoch(video.expected_at) if video.status in ACTIVE_STATUSES else None,
+        "estimated_completion_at": epoch(video.expected_at) if state in ("queued", "in_progress") else None,
         "media": media_urls(video, signer), "sprite": video.sprite,
     }
 
@@ -96,6 +105,10 @@ class VideoList(BaseModel):
     limit: int
     offset: int
     total: int
+
+
+class UnconfirmedList(BaseModel):
+    videos: list[VideoOut]
 
 
 class CostStats(BaseModel):
@@ -127,6 +140,29 @@ class ContinueIn(BaseModel):
     prompt: Any = None
     model: str | None = None
     seconds: str | int | None = None
+
+
+class RetryIn(BaseModel):
+    """Fields to change for an edit & retry; those left out keep the old video's values."""
+
+    prompt: Any = None
+    model: str | None = None
+    size: str | None = None
+    seconds: str | int | None = None
+    aspect_ratio: str | None = None
+    resolution: str | None = None
+    seed: int | None = None
+    negative_prompt: str | None = None
+    generate_audio: bool | None = None
+
+
+class Estimate(BaseModel):
+    cost: float  # USD, our estimate from the provider's published prices (0 for the emulator)
+    provider: str
+    model: str
+    size: str
+    seconds: str
+    emulated: bool
 
 
 class Frame(BaseModel):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import timedelta
 from dataclasses import dataclass
 from typing import Literal
 
@@ -12,18 +13,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sora2.db.base import utcnow
 from sora2.db.session import queue_event
 from sora2.errors import BadRequest, Forbidden, NotFound
-from sora2.events import JobsChanged, LibraryChanged, VideoDeleted
+from sora2.events import JobsChanged, LibraryChanged
 from sora2.media import MediaError, MediaStorage, extract_last_frame, fit_image, image_size
 from sora2.auth.principal import Principal as User
 from sora2.models import Video
-from sora2.models.video import COMPLETED, DL_DONE, DL_EXPIRED, DL_FAILED, DL_PENDING
+from sora2.models.video import (
+    COMPLETED, DL_DONE, DL_EXPIRED, DL_FAILED, DL_PENDING, OUTCOME_UNKNOWN, SUBMIT_SUBMITTING, SUBMIT_CONFIRMING,
+)
 from sora2.providers.base import ModelCapabilities, Provider
 from sora2.providers.registry import ProviderRegistry
+from sora2.tracker.jobs import request_snapshot
+from sora2.tracker.repository import CleanupRepository
 from sora2.videos.options import Shape, generation_options, resolve_shape, stored_options
 from sora2.videos.repository import VideoRepository
 
 DEFAULT_MODEL = "sora-2"  # the original's default; sora-2 itself defaults to 1280x720 and "8" seconds
 MAX_PROMPT = 10_000
+# A create in flight when its video is deleted may still answer until the provider call times out; its tombstone
+# searches the provider only after that, and a little more (lease renewals, clocks).
+IN_FLIGHT_MARGIN_SECONDS = 15.0
 
 
 @dataclass
@@ -42,6 +50,19 @@ class CreateParams:
     seed: object = None
     negative_prompt: object = None
     generate_audio: object = None
+
+
+@dataclass(frozen=True)
+class CreatePlan:
+    provider: Provider
+    capabilities: ModelCapabilities
+    shape: Shape
+    seconds: str
+    options: dict
+
+    @property
+    def cost(self) -> float:
+        return self.capabilities.price(self.shape.size, self.seconds, self.shape.resolution)
 
 
 def _clean_prompt(prompt: object) -> str:
@@ -99,21 +120,28 @@ class VideoService:
             existing = await self.repo.by_idempotency_key(user.id, params.idempotency_key)
             if existing is not None:
                 return existing
+        plan = self.plan(params)
+        if params.last_image is not None and "last_frame" not in plan.capabilities.frame_images:
+            raise BadRequest(f"{plan.capabilities.id} does not take a last frame", code="no_last_frame")
+        video = self._new_video(user, plan.provider, plan.capabilities, prompt, plan.shape.size, plan.seconds,
+                                params.idempotency_key)
+        capabilities = plan.capabilities
+        self._apply_options(video, capabilities, plan.shape, plan.options)
+        if params.image is not None:
+            await self._attach_reference(video, capabilities, params.image, params.image_fit)
+        if params.last_image is not None:
+            await self._attach_reference(video, capabilities, params.last_image, params.image_fit, kind="last")
+        return await self._enqueue(video)
+
+    def plan(self, params: CreateParams) -> CreatePlan:
+        """Which provider and model a create goes to, with its checked shape, duration and options."""
         provider, capabilities = self._pick_model(params.provider, params.model)
         shape = resolve_shape(capabilities, params.size, params.aspect_ratio, params.resolution)
         seconds = _clean_seconds(params.seconds, capabilities.default_duration)
         validate_against(capabilities, shape.size, seconds)
         options = generation_options(capabilities, seed=params.seed, negative_prompt=params.negative_prompt,
                                      generate_audio=params.generate_audio)
-        if params.last_image is not None and "last_frame" not in capabilities.frame_images:
-            raise BadRequest(f"{capabilities.id} does not take a last frame", code="no_last_frame")
-        video = self._new_video(user, provider, capabilities, prompt, shape.size, seconds, params.idempotency_key)
-        self._apply_options(video, capabilities, shape, options)
-        if params.image is not None:
-            await self._attach_reference(video, capabilities, params.image, params.image_fit)
-        if params.last_image is not None:
-            await self._attach_reference(video, capabilities, params.last_image, params.image_fit, kind="last")
-        return await self._enqueue(video)
+        return CreatePlan(provider, capabilities, shape, seconds, options)
 
     @staticmethod
     def _apply_options(video: Video, capabilities: ModelCapabilities, shape: Shape, options: dict) -> None:
@@ -240,12 +268,33 @@ class VideoService:
         video = await self.repo.get(video_id)
         if video is None or video.user_id != user.id:
             raise NotFound("Video not found or not authorized")
+        await self._leave_tombstone(video)
         await self.repo.delete(video)
         freed = await asyncio.to_thread(self.storage.delete_video_files, video.id)
         queue_event(self.session, LibraryChanged(user_id=video.user_id))
-        if video.provider_video_id:
-            queue_event(self.session, VideoDeleted(provider=video.provider, job_id=video.provider_video_id))
         return freed
+
+    async def _leave_tombstone(self, video: Video) -> None:
+        """The provider's job outlives the row: delete it there (durably, by the tracker of any instance) — at once
+        when its id is known, else once reconciliation finds it."""
+        now = utcnow()
+        if video.provider_video_id:
+            due, request = now, None
+        elif video.submit_state in OUTCOME_UNKNOWN:
+            in_flight = self._request_timeout(video.provider) + IN_FLIGHT_MARGIN_SECONDS
+            due = {SUBMIT_SUBMITTING: now + timedelta(seconds=in_flight), SUBMIT_CONFIRMING: now}.get(
+                video.submit_state)  # an unconfirmed one waits for a webhook naming its job
+            request = request_snapshot(video)
+        else:
+            return  # never sent: nothing at the provider
+        await CleanupRepository(self.session).add(video_id=video.id, provider=video.provider,
+                                                  job_id=video.provider_video_id, request=request,
+                                                  sent_at=video.create_sent_at, due_at=due)
+        queue_event(self.session, JobsChanged())
+
+    def _request_timeout(self, provider_id: str) -> float:
+        known = provider_id in self.providers
+        return self.providers.get(provider_id).info.request_timeout if known else 60.0
 
     async def retry_download(self, user: User, video_id: str) -> Video:
         video = await self.get_owned(user, video_id)

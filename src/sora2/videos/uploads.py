@@ -108,3 +108,5 @@ CREATE_OPENAPI = {"requestBody": {"required": True, "content": {
         "seconds": {"type": "string"}, "provider": {"type": "string"}, **_OPTIONS_SCHEMA}}},
 }}, "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string"},
                     "description": "Same key from the same user returns the same video; no second provider job."}]}
+ESTIMATE_OPENAPI = {"requestBody": {"required": False, "content": {
+    "application/json": CREATE_OPENAPI["requestBody"]["content"]["application/json"]}}}

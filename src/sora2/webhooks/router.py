@@ -49,7 +49,8 @@ async def openrouter_webhook(request: Request, ctx: CtxDep, session: SessionDep)
     except (ValueError, UnicodeDecodeError):
         raise BadRequest("Webhook body is not JSON", code="invalid_webhook") from None
     outcome = await WebhookService(session).job_finished(
-        OPENROUTER_ID, payload, request.headers.get("x-openrouter-idempotency-key"))
+        OPENROUTER_ID, payload, request.headers.get("x-openrouter-idempotency-key"),
+        request.query_params.get("video"))
     if outcome.video_id and ctx.tracker is not None:
         ctx.tracker.nudge(outcome.video_id)
     return Response(status_code=204)

@@ -11,9 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sora2.db.base import utcnow
 from sora2.db.session import queue_event
 from sora2.errors import BadRequest
-from sora2.events import JobsChanged
-from sora2.models.video import ACTIVE_STATUSES, SUBMIT_SUBMITTED
+from sora2.events import JobsChanged, VideoUpdated
+from sora2.models import Video
+from sora2.models.video import ACTIVE_STATUSES, FAILED, OUTCOME_UNKNOWN, QUEUED, SUBMIT_SUBMITTED
+from sora2.tracker.repository import CleanupRepository
 from sora2.videos.repository import VideoRepository
+from sora2.videos.states import billing, compat_status, public_state
 from sora2.webhooks.repository import WebhookRepository
 
 KEEP_DELIVERIES = timedelta(days=7)
@@ -41,9 +44,11 @@ class WebhookService:
         self.deliveries = WebhookRepository(session)
         self.videos = VideoRepository(session)
 
-    async def job_finished(self, provider: str, payload: Any, idempotency_key: str | None) -> DeliveryOutcome:
+    async def job_finished(self, provider: str, payload: Any, idempotency_key: str | None,
+                           video_ref: str | None = None) -> DeliveryOutcome:
         """The provider says a job reached a terminal state. The payload is only a hint: the tracker polls the
-        job for the authoritative status, cost and expiry, exactly as it would have on its own schedule."""
+        job for the authoritative status, cost and expiry, exactly as it would have on its own schedule.
+        `video_ref` is the video id our callback URL carried: a job no video holds yet is adopted by it."""
         job_id, status = job_of(payload)
         now = utcnow()
         key = idempotency_key or f"{job_id}-{status}"
@@ -51,8 +56,31 @@ class WebhookService:
             return DeliveryOutcome(duplicate=True)
         await self.deliveries.prune(now - KEEP_DELIVERIES)
         video = await self.videos.by_provider_job(provider, job_id)
+        if video is None and video_ref:
+            video = await self._adopt(provider, job_id, video_ref)
         if video is None or video.status not in ACTIVE_STATUSES or video.submit_state != SUBMIT_SUBMITTED:
             return DeliveryOutcome()  # not ours, deleted, or already finished: nothing to do
         video.next_check_at = now
         queue_event(self.session, JobsChanged())  # wakes the tracker once this commits
         return DeliveryOutcome(video_id=video.id)
+
+    async def _adopt(self, provider: str, job_id: str, video_id: str) -> Video | None:
+        """The webhook of a job whose create answer was lost: its video (or the tombstone of a deleted one)
+        learns the job id, and the tracker takes it from there."""
+        video = await self.videos.get(video_id)
+        if video is None:
+            cleanup = await CleanupRepository(self.session).for_video(video_id)
+            if cleanup is not None and cleanup.provider == provider:
+                cleanup.job_id, cleanup.next_check_at = job_id, utcnow()
+                queue_event(self.session, JobsChanged())
+            return None
+        if video.provider != provider or video.provider_video_id or video.submit_state not in OUTCOME_UNKNOWN:
+            return None
+        video.provider_video_id, video.submit_state, video.check_errors = job_id, SUBMIT_SUBMITTED, 0
+        if video.status == FAILED and video.cancelled_at is None:  # it was unconfirmed: tracked again
+            video.status, video.error_message = QUEUED, None
+        state = public_state(video)
+        queue_event(self.session, VideoUpdated(user_id=video.user_id, video_id=video.id, updates={
+            "provider_video_id": job_id, "openai_video_id": job_id, "state": state, "status": compat_status(state),
+            "billing": billing(video), "error_message": video.error_message}))
+        return video
