@@ -14,6 +14,7 @@ from typing import Annotated, TypeVar
 import typer
 
 from sora2.cli_client import register as register_client_commands
+from sora2.cli_jobs import register as register_job_commands
 from sora2.config import get_settings
 
 app = typer.Typer(help="Sora2 Platform: self-hosted AI video studio.", no_args_is_help=True)
@@ -22,6 +23,7 @@ users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 register_client_commands(app)  # login, logout, whoami, create, list, get, download, rm (sora2/cli_client.py)
+register_job_commands(app)  # cancel, retry, dismiss (sora2/cli_jobs.py)
 T = TypeVar("T")
 
 

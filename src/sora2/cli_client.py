@@ -212,7 +212,8 @@ def _read_image(path: Path) -> bytes:
 
 def _check_outcome(video: dict) -> None:
     if video.get("status") == "failed":
-        _fail(f"video {video['id']} failed: {video.get('error_message') or 'no reason given'}")
+        word = {"cancelled": "was cancelled", "unconfirmed": "is unconfirmed"}.get(video.get("state", ""), "failed")
+        _fail(f"video {video['id']} {word}: {video.get('error_message') or 'no reason given'}")
     if video.get("status") != "completed":
         _fail(f"timed out waiting for video {video['id']}: still {video.get('status')} "
               f"({video.get('progress', 0)}%) — it keeps going on the server; "

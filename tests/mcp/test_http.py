@@ -18,7 +18,8 @@ from tests.mcp.conftest import (
 pytestmark = pytest.mark.e2e
 
 TOOLS = {"list_models", "create_video", "get_video", "list_videos", "wait_for_video", "remix_video",
-         "continue_video", "get_video_frames", "download_video", "delete_video", "get_cost_stats"}
+         "continue_video", "get_video_frames", "download_video", "delete_video", "get_cost_stats", "cancel_video",
+         "retry_video", "dismiss_video"}
 
 
 async def test_tools_are_described_and_typed(live_server, token):
@@ -96,6 +97,24 @@ async def test_create_wait_frames_download_and_the_rest(live_server, token):
         gone = structured(await session.call_tool("delete_video", {"video_id": remix["id"]}))
         assert gone == {"success": True, "video_id": remix["id"]}
         assert "not found" in error_text(await session.call_tool("get_video", {"video_id": remix["id"]})).lower()
+
+
+async def test_cancel_retry_and_dismiss(live_server, token):
+    async with http_session(live_server.url, token) as session:
+        created = structured(await session.call_tool("create_video", {"prompt": "a kite to cancel", "seconds": 8}))
+        cancelled = structured(await session.call_tool("cancel_video", {"video_id": created["id"]}))
+        assert cancelled["state"] == "cancelled" and cancelled["status"] == "failed", cancelled
+        assert cancelled["billing"] in ("none", "charged", "possible")
+        waited = structured(await session.call_tool("wait_for_video", {"video_id": created["id"]}))
+        assert waited["done"] and "was cancelled" in waited["message"], waited
+        again = structured(await session.call_tool("retry_video", {
+            "video_id": created["id"], "prompt": "a kite that flies", "seconds": 4, "idempotency_key": "k-1"}))
+        same = structured(await session.call_tool("retry_video", {"video_id": created["id"], "idempotency_key": "k-1"}))
+        assert again["id"] == same["id"] and again["seconds"] == "4" and again["estimated_cost"] == pytest.approx(0.4)
+        info = structured(await session.call_tool("get_video", {"video_id": again["id"]}))
+        assert info["retry_of"] == created["id"] and info["prompt"] == "a kite that flies"
+        refused = error_text(await session.call_tool("dismiss_video", {"video_id": again["id"]}))
+        assert "Only an unconfirmed video can be dismissed" in refused
 
 
 async def test_image_inputs(live_server, token):

@@ -51,14 +51,22 @@ def _money(value: float | None) -> str:
 
 
 def _cost_text(video: dict) -> str:
+    if video.get("billing") == "none":
+        return f"{_money(0.0)} (never accepted by a provider; estimate was {_money(video.get('cost'))})"
     text = _money(video.get("cost"))
     if video.get("actual_cost") is not None and video.get("actual_cost") != video.get("cost"):
         text += f" (actual {_money(video['actual_cost'])})"
     return text + (" — emulated, nothing is charged" if video.get("emulated") else "")
 
 
+STATE_WORDS = {"confirming": "confirming with the provider", "unconfirmed": "unconfirmed: may have been charged",
+               "cancelled": "cancelled"}
+
+
 def status_text(video: dict) -> str:
-    status = video.get("status")
+    status = video.get("state") or video.get("status")  # `state` is the precise one (servers since 2026-11)
+    if status in STATE_WORDS:
+        return STATE_WORDS[status]
     if status == "in_progress":
         return f"in_progress {video.get('progress', 0)}%"
     if status == "completed" and video.get("download_state") == "pending":
@@ -86,7 +94,8 @@ def print_video(video: dict) -> None:
     ]
     optional = [("error", video.get("error_message")), ("download error", video.get("download_error")),
                 ("reference image", "yes" if video.get("has_input_reference") else None),
-                ("remix of", video.get("remix_of")), ("continued from", video.get("continued_from"))]
+                ("remix of", video.get("remix_of")), ("continued from", video.get("continued_from")),
+                ("retry of", video.get("retry_of"))]
     rows += [(k, v) for k, v in optional if v]
     width = max(len(k) for k, _ in rows)
     for key, value in rows:

@@ -27,7 +27,8 @@ def normalize_base_url(url: str) -> str:
 
 
 def is_terminal(video: dict) -> bool:
-    """Nothing more will happen without a user action: failed, or completed and its download settled."""
+    """Nothing more will happen without a user action: failed, cancelled or unconfirmed (`status` reads "failed"
+    for all three), or completed and its download settled."""
     if video.get("status") == "failed":
         return True
     settled = (*TERMINAL_DOWNLOAD_STATES, None)  # None: rows imported from the original (no download step)
@@ -155,6 +156,22 @@ class StudioClient:
                            "seconds": str(seconds) if seconds is not None else None})
         return await self._request("POST", f"/api/videos/{video_id}/continue", json=body,
                                    idempotency_key=idempotency_key)
+
+    async def cancel_video(self, video_id: str) -> dict:
+        return await self._request("POST", f"/api/videos/{video_id}/cancel")
+
+    async def retry_video(self, video_id: str, changes: dict | None = None, *,
+                          idempotency_key: str | None = None) -> dict:
+        """A new video made again from a failed, cancelled or unconfirmed one, with `changes` (None: same)."""
+        return await self._request("POST", f"/api/videos/{video_id}/retry", json=_drop_none(changes or {}),
+                                   idempotency_key=idempotency_key)
+
+    async def dismiss_video(self, video_id: str) -> dict:
+        return await self._request("POST", f"/api/videos/{video_id}/dismiss")
+
+    async def estimate(self, fields: dict) -> dict:
+        """What a create with these fields would cost (nothing is created)."""
+        return await self._request("POST", "/api/videos/estimate", json=_drop_none(fields))
 
     async def delete_video(self, video_id: str) -> dict:
         return await self._request("DELETE", f"/api/videos/{video_id}")

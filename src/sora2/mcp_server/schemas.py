@@ -9,7 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 class VideoInfo(BaseModel):
     id: str
-    status: str = Field(description="queued, in_progress, completed or failed")
+    status: str = Field(description="queued, in_progress, completed or failed (the original's four values)")
+    state: str = Field("", description="queued, confirming, in_progress, completed, failed, cancelled or "
+                                       "unconfirmed (a create the provider never confirmed: may have been charged)")
+    billing: str = Field("", description="none (no provider accepted it), possible (outcome unknown) or charged")
     progress: int = 0
     prompt: str
     model: str
@@ -23,6 +26,7 @@ class VideoInfo(BaseModel):
     download_state: str | None = Field(None, description="pending, done, failed or expired (the local MP4)")
     remix_of: str | None = None
     continued_from: str | None = None
+    retry_of: str | None = None
     created_at: int | None = None
     completed_at: int | None = None
 

@@ -15,6 +15,7 @@ from sora2.client.studio import is_terminal
 from sora2.client.transfer import default_filename
 from sora2.mcp_server.backend import Backend
 from sora2.mcp_server.images import load_image
+from sora2.mcp_server.job_tools import register_job_tools
 from sora2.mcp_server.schemas import (
     CostStats, CreateResult, DeleteResult, DownloadResult, ModelsResult, VideoInfo, VideoList, WaitResult,
 )
@@ -23,7 +24,8 @@ MAX_WAIT_SECONDS = 45  # below common MCP client timeouts (60 s): agents call ag
 WAIT_POLL_SECONDS = 0.5
 INSTRUCTIONS = """Sora2 Platform makes short AI videos. Typical flow: list_models → create_video → wait_for_video
 (call again while done is false) → get_video_frames to look at the result → download_video. remix_video and
-continue_video build on a completed video. Videos made by the provider "emulator" are simulated offline renders."""
+continue_video build on a completed video; cancel_video stops one, retry_video makes a failed or cancelled one
+again. Videos made by the provider "emulator" are simulated offline renders."""
 
 READ_ONLY = types.ToolAnnotations(read_only_hint=True, open_world_hint=False)
 CREATES = types.ToolAnnotations(read_only_hint=False, destructive_hint=False, open_world_hint=True)
@@ -144,7 +146,9 @@ def build_server(backend: Backend) -> MCPServer:
         if not done:
             message = f"Still {info.status} ({info.progress}%); call wait_for_video again to keep waiting."
         elif info.status == "failed":
-            message = f"The video failed: {info.error_message or 'no reason given'}"
+            what = {"cancelled": "was cancelled", "unconfirmed": "is unconfirmed (it may have been charged; "
+                    "retry_video resubmits it, dismiss_video accepts it)"}.get(info.state, "failed")
+            message = f"The video {what}: {info.error_message or 'no reason given'}"
         elif info.download_state == "done":
             message = "Ready. Use get_video_frames to look at it or download_video to fetch the MP4."
         else:
@@ -226,6 +230,8 @@ def build_server(backend: Backend) -> MCPServer:
         """What your completed videos cost in USD (and the whole platform's, for admins)."""
         async with backend.session(ctx) as client:
             return CostStats.model_validate(await client.cost_stats())
+
+    register_job_tools(mcp, backend, _created)
 
     @mcp.resource("sora2://videos/{video_id}", name="video", mime_type="application/json",
                   description="A video's metadata (the same as get_video)")
