@@ -25,7 +25,7 @@ from sora2.db.engine import create_engine, create_session_factory
 from sora2.db.migrate import upgrade_async
 from sora2.events import EventBus, LibraryChanged, UserChanged, VideoDeleted, VideoUpdated
 from sora2.handlers import AccessLogMiddleware, install_error_handlers
-from sora2.media import MediaStorage
+from sora2.media import open_store
 from sora2.metrics import Metrics
 from sora2.providers.base import ProviderError
 from sora2.providers.registry import (
@@ -126,8 +126,9 @@ async def _start(app: FastAPI, settings: Settings, emulator: tuple[Any, Any] | N
     bus = EventBus()
     sessions.publish = bus.publish
     secret = load_or_create_secret(settings)
-    storage = MediaStorage(settings.media_dir)
-    storage.ensure_dirs()
+    storage = open_store(settings)
+    await storage.start()
+    log.info("media store: %s", storage.description)
     if emulator is not None:
         emulator[0].config.api_key = _emulator_key(settings)
         await emulator[0].start()
@@ -184,6 +185,7 @@ def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
             if ctx.fanout is not None:
                 await ctx.fanout.stop()  # after the tracker: its last events still reach the other instances
             await ctx.providers.close()
+            await ctx.storage.close()
             if emulator is not None:
                 await emulator[0].stop()
             await ctx.engine.dispose()

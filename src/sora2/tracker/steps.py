@@ -11,6 +11,7 @@ from sora2.context import AppContext
 from sora2.db.base import epoch, utcnow
 from sora2.db.session import queue_event
 from sora2.events import VideoUpdated
+from sora2.media.store.keys import reference_key
 from sora2.models import Video
 from sora2.models.video import (
     ACTIVE_STATUSES, COMPLETED, DL_DONE, DL_EXPIRED, DL_FAILED, DL_PENDING, FAILED, IN_PROGRESS, QUEUED,
@@ -160,7 +161,7 @@ class JobSteps:
     # --- restart -----------------------------------------------------------------------------------------
 
     async def recover_after_restart(self) -> None:
-        removed = await asyncio.to_thread(self.ctx.storage.cleanup_partials)
+        removed = await self.ctx.storage.cleanup_partials()
         if removed:
             log.info("removed %d partial files left by an earlier crash", removed)
         async with self.ctx.sessions.begin() as session:
@@ -238,7 +239,7 @@ class JobSteps:
     async def _reference_bytes(self, name: str | None) -> bytes | None:
         if not name:
             return None
-        return await asyncio.to_thread((self.ctx.storage.references_dir / name).read_bytes)
+        return await self.ctx.storage.read_bytes(reference_key(name))
 
     async def _submitted(self, video_id: str, provider: Provider, job: JobStatus) -> None:
         async with self.ctx.sessions.begin() as session:
@@ -409,7 +410,7 @@ class JobSteps:
         async with self.ctx.sessions.begin() as session:
             video = await VideoRepository(session).get(video_id)
             if video is None:  # deleted during the download: leave nothing behind
-                await asyncio.to_thread(self.ctx.storage.delete_video_files, video_id)
+                await self.ctx.storage.delete_video(video_id)
                 return
             before = self._snapshot(video)
             self._mark_completed(video, job, finished_by)
