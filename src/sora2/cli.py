@@ -15,6 +15,7 @@ import typer
 
 from sora2.cli_client import register as register_client_commands
 from sora2.config import get_settings
+from sora2.storage_cli import register as register_storage_commands
 
 app = typer.Typer(help="Sora2 Platform: self-hosted AI video studio.", no_args_is_help=True)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
@@ -22,6 +23,7 @@ users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 register_client_commands(app)  # login, logout, whoami, create, list, get, download, rm (sora2/cli_client.py)
+register_storage_commands(app)  # storage migrate, storage check (sora2/storage_cli.py)
 T = TypeVar("T")
 
 
