@@ -32,6 +32,7 @@ from sora2.providers.registry import (
     ProviderRegistry, build_emulator_provider, build_openai_provider, build_openrouter_provider,
 )
 from sora2.providers_api.router import router as providers_router
+from sora2.proxy import ForwardedHeaders
 from sora2.realtime.server import bridge_events, create_socket_server
 from sora2.tracker.loop import Tracker
 from sora2.users.router import router as users_router
@@ -166,7 +167,7 @@ def _mcp_endpoint(api: FastAPI, settings: Settings):  # noqa: ANN202
     return endpoint
 
 
-def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
+def create_app(settings: Settings | None = None) -> ForwardedHeaders:
     settings = settings or get_settings()
     emulator = _build_emulator(settings)
     sio = create_socket_server(settings.cors_origins, lambda: api.state.ctx)
@@ -205,7 +206,8 @@ def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
         api.mount("/emulator", emulator[1])
     mcp = _mcp_endpoint(api, settings)
     web.mount_spa(api)
-    asgi = socketio.ASGIApp(sio, other_asgi_app=api, socketio_path="socket.io")
+    asgi = ForwardedHeaders(socketio.ASGIApp(sio, other_asgi_app=api, socketio_path="socket.io"),
+                            settings.forwarded_allow_ips)
     asgi.fastapi = api  # type: ignore[attr-defined]  (tests reach the FastAPI app and its state here)
     asgi.sio = sio  # type: ignore[attr-defined]
     return asgi

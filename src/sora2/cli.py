@@ -52,8 +52,9 @@ def serve(host: Annotated[str | None, typer.Option(help="Interface to bind")] = 
     overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
     settings = settings.model_copy(update=overrides)
     _configure_logging(settings.log_level)
+    # proxy_headers off: the app applies them itself, for the proxies SORA2_FORWARDED_ALLOW_IPS names.
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, access_log=False, log_config=None,
-                timeout_graceful_shutdown=5)
+                timeout_graceful_shutdown=5, proxy_headers=False)
 
 
 @app.command()
