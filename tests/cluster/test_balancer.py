@@ -11,6 +11,7 @@ import httpx
 import pytest
 import socketio
 
+from sora2.client.studio import StudioClient
 from tests.e2e.test_full_flow import EventLog, completed
 from tests.fixtures.cluster import Cluster
 from tests.fixtures.live import free_port
@@ -44,6 +45,18 @@ async def test_an_mcp_client_works_across_instances(cluster: Cluster, token: str
     assert progress and progress[-1] == 100
     served = cluster.nginx.upstreams("POST", "/mcp")
     assert set(served) == _instances(cluster) and min(served.values()) >= 2, served
+
+
+async def test_the_python_client_follows_media_to_the_store(cluster: Cluster, token: str, tmp_path):  # noqa: ANN001
+    async with StudioClient(cluster.url, token) as client:
+        video = await client.create_video("downloaded from the bucket", seconds="4")
+        done = await client.wait_for_video(video["id"], timeout=60, poll_interval=0.3)
+        assert done["download_state"] == "done", done
+        saved = await client.download(video["id"], tmp_path)
+        thumbnail = await client.content(video["id"], "thumbnail")
+    assert saved.read_bytes()[4:8] == b"ftyp" and thumbnail[8:12] == b"WEBP"
+    assert cluster.s3.client().get_object(Bucket=cluster.bucket, Key=f"library/videos/{video['id']}.mp4")[
+        "Body"].read() == saved.read_bytes()
 
 
 @pytest.fixture(scope="module")
