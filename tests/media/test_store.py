@@ -226,3 +226,21 @@ async def test_a_failed_multipart_upload_is_aborted_and_leaves_nothing(s3_server
         assert uploads.get("Uploads", []) == []
     finally:
         await store.close()
+
+
+def test_the_storage_url_picks_the_backend(tmp_path) -> None:  # noqa: ANN001
+    from sora2.config import Settings
+    from sora2.media import open_store
+
+    settings = Settings(_env_file=None, data_dir=tmp_path / "data", s3_endpoint_url="http://127.0.0.1:9000")
+    default = open_store(settings)
+    assert isinstance(default, LocalStore) and default.root == tmp_path / "data" / "media"
+    bucket = open_store(settings, "s3://media-bucket/studio/library/")
+    assert isinstance(bucket, S3Store) and (bucket.bucket, bucket.prefix) == ("media-bucket", "studio/library/")
+    assert bucket.addressing_style == "path" and bucket.description.startswith("s3://media-bucket/studio/library/")
+    assert isinstance(open_store(settings, f"file://{tmp_path}/elsewhere"), LocalStore)
+    assert open_store(settings, str(tmp_path / "x")).root == tmp_path / "x"  # type: ignore[union-attr]
+    with pytest.raises(MediaError, match="names no bucket"):
+        open_store(settings, "s3:///prefix")
+    with pytest.raises(MediaError, match="Unknown storage URL"):
+        open_store(settings, "gs://bucket")

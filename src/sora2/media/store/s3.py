@@ -269,7 +269,14 @@ class S3Store(MediaStore):
     async def cleanup_partials(self, older_than_seconds: float = 0.0) -> int:
         removed = await asyncio.to_thread(_sweep_scratch, self.scratch_dir, time.time() - older_than_seconds)
         # Other instances may be uploading into the same bucket right now: only abandoned uploads go.
-        cutoff = time.time() - max(older_than_seconds, STALE_UPLOAD_SECONDS)
+        try:
+            removed += await self._abort_stale_uploads(time.time() - max(older_than_seconds, STALE_UPLOAD_SECONDS))
+        except StoreUnavailable as exc:  # e.g. no s3:ListBucketMultipartUploads: the bucket's lifecycle rule can do it
+            log.warning("could not sweep unfinished uploads: %s", exc.message)
+        return removed
+
+    async def _abort_stale_uploads(self, cutoff: float) -> int:
+        aborted = 0
         paginator = self._client.get_paginator("list_multipart_uploads")
         with self._errors("list unfinished uploads"):
             async for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
@@ -277,8 +284,8 @@ class S3Store(MediaStore):
                     if upload["Initiated"].timestamp() <= cutoff:
                         await self._client.abort_multipart_upload(Bucket=self.bucket, Key=upload["Key"],
                                                                   UploadId=upload["UploadId"])
-                        removed += 1
-        return removed
+                        aborted += 1
+        return aborted
 
 
 def _content_type(key: str) -> str:
