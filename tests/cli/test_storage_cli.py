@@ -74,7 +74,8 @@ async def test_migrate_copies_verifies_resumes_and_the_app_serves_from_the_bucke
         for video in library:
             answer = await http.get(f"/api/videos/{video['id']}/content", headers=user_headers)
             assert answer.status_code == 307
-            assert httpx.get(answer.headers["location"]).content == (media / "videos" / f"{video['id']}.mp4").read_bytes()
+            original = (media / "videos" / f"{video['id']}.mp4").read_bytes()
+            assert httpx.get(answer.headers["location"]).content == original
 
 
 async def test_check_reports_missing_and_orphaned_objects_and_can_remove_orphans(settings, library):

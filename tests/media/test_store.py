@@ -162,7 +162,8 @@ async def test_cleanup_removes_crash_leftovers_and_keeps_complete_objects(store:
     else:
         (store.scratch_dir / ".tmp-abc123.part").write_bytes(b"half a download")  # type: ignore[union-attr]
         # An upload that a killed instance started and never finished or aborted.
-        await store._client.create_multipart_upload(Bucket=store.bucket, Key="library/videos/v2.mp4")  # type: ignore[union-attr]  # noqa: SLF001
+        client = store._client  # type: ignore[union-attr]  # noqa: SLF001
+        await client.create_multipart_upload(Bucket=store.bucket, Key="library/videos/v2.mp4")  # type: ignore[union-attr]
         expected = 2
     assert await store.cleanup_partials() == expected
     assert await store.cleanup_partials() == 0
@@ -185,7 +186,8 @@ async def test_cleanup_with_an_age_spares_writes_in_progress(store: MediaStore) 
     assert not old.exists()
 
 
-async def test_an_unreachable_or_missing_bucket_is_reported_at_start(s3_server, s3_bucket, tmp_path) -> None:  # noqa: ANN001
+async def test_an_unreachable_or_missing_bucket_is_reported_at_start(s3_server, s3_bucket,  # noqa: ANN001
+                                                                     tmp_path) -> None:
     from tests.fixtures.live import free_port
 
     nowhere = S3Store(s3_bucket, "", scratch_dir=tmp_path, endpoint_url=f"http://127.0.0.1:{free_port()}",

@@ -57,7 +57,8 @@ async def test_through_a_trusted_proxy(app, origin, host, headers, allowed):  # 
                                                  "X-Forwarded-Proto": "https"}, False),
     ("http://localhost:5173", "studio.example", {}, True),  # SORA2_CORS_ORIGINS still apply
 ])
-async def test_from_an_untrusted_peer_forwarded_headers_count_for_nothing(app, origin, host, headers, allowed):  # noqa: ANN001
+async def test_from_an_untrusted_peer_forwarded_headers_count_for_nothing(app, origin, host, headers,  # noqa: ANN001
+                                                                          allowed):
     assert (await _handshake(app, STRANGER, host, origin, **headers) == 200) is allowed
 
 
