@@ -7,7 +7,7 @@ PORT   ?= 3000
 UI_DIST := src/sora2/web/dist/index.html
 UI_SOURCES := $(shell find frontend/src frontend/public frontend/index.html frontend/package.json frontend/vite.config.ts frontend/tsconfig*.json -type f 2>/dev/null)
 
-.PHONY: run test install install-test ui test-python test-frontend test-browser chromium redis bench size openapi clean
+.PHONY: run test install install-test ui test-python test-frontend test-browser chromium redis nginx s3-server cluster bench size openapi clean
 
 run: install ui ## install what is missing, build the UI, migrate, serve on http://$(HOST):$(PORT)
 	$(BIN)/sora2 db upgrade
@@ -15,7 +15,7 @@ run: install ui ## install what is missing, build the UI, migrate, serve on http
 
 # The browser suite runs in its own pytest process: Playwright's sync API keeps an event loop running for its
 # session-scoped browser, which would stop every asyncio test collected after it.
-test: install-test ui chromium redis ## every test: Python (API, e2e, browser) and Vitest
+test: install-test ui chromium redis nginx s3-server ## every test: Python (API, e2e, browser) and Vitest
 	$(BIN)/python -m pytest -m "not browser"
 	$(BIN)/python -m pytest -m browser
 	@if [ -f frontend/package.json ]; then $(MAKE) --no-print-directory test-frontend; fi
@@ -68,7 +68,35 @@ redis:
 	  fi; \
 	fi
 
-test-python: install-test redis
+# The cluster tests put Debian's nginx in front of two instances. Only the binary is wanted: the package's own
+# service stays stopped (policy-rc.d), so nothing listens on port 80.
+nginx:
+	@if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "installing Debian's nginx for the cluster tests (its service is not started)"; \
+	    made_policy=; if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; made_policy=1; fi; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; status=$$?; \
+	    if [ -n "$$made_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi; exit $$status; \
+	  else \
+	    echo "The cluster tests need nginx: run 'sudo apt-get install -y nginx' and then 'make test' again."; exit 1; \
+	  fi; \
+	fi
+
+# A local S3-compatible server for the storage tests and the cluster: moto's, from PyPI, in a virtualenv of its own
+# (its dependencies stay out of the project's).
+S3_VENV := .venv-s3
+$(S3_VENV)/bin/moto_server:
+	$(PYTHON) -m venv $(S3_VENV)
+	$(S3_VENV)/bin/pip install --quiet --upgrade pip
+	$(S3_VENV)/bin/pip install --quiet 'moto[s3]>=5,<6' 'flask>=3' 'flask-cors>=4'
+
+s3-server: $(S3_VENV)/bin/moto_server
+
+# Two instances behind nginx (round-robin) on PostgreSQL, Redis and a local S3 server, all on loopback, until Ctrl-C.
+cluster: install-test ui redis nginx s3-server ## run the scale-out layout locally (see docs/deployment.md)
+	$(BIN)/python -m tests.fixtures.cluster
+
+test-python: install-test redis nginx s3-server
 	$(BIN)/python -m pytest -m "not browser"
 
 test-browser: install-test ui chromium
@@ -91,4 +119,4 @@ openapi: install ## regenerate the OpenAPI document and the web UI's types from 
 	cd frontend && npm run gen:api
 
 clean:
-	rm -rf $(VENV) frontend/node_modules src/sora2/web/dist .pytest_cache
+	rm -rf $(VENV) $(S3_VENV) frontend/node_modules src/sora2/web/dist .pytest_cache

@@ -13,7 +13,7 @@ import pytest
 from sora2.app import create_app
 from sora2.config import Settings
 
-pytest_plugins = ["tests.fixtures.database", "tests.fixtures.media"]
+pytest_plugins = ["tests.fixtures.database", "tests.fixtures.media", "tests.fixtures.s3"]
 
 ADMIN_PASSWORD = "admin-password-123"
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import hashlib
 import logging
 import secrets
 from collections.abc import AsyncIterator
@@ -27,12 +26,13 @@ from sora2.db.migrate import upgrade_async
 from sora2.db.startup_lock import startup_lock
 from sora2.events import EventBus, LibraryChanged, UserChanged, VideoUpdated
 from sora2.handlers import AccessLogMiddleware, install_error_handlers
-from sora2.media import MediaStorage
+from sora2.media import open_store
 from sora2.metrics import Metrics
 from sora2.providers.registry import (
     ProviderRegistry, build_emulator_provider, build_openai_provider, build_openrouter_provider,
 )
 from sora2.providers_api.router import router as providers_router
+from sora2.proxy import ForwardedHeaders
 from sora2.realtime.server import bridge_events, create_socket_server
 from sora2.tracker.loop import Tracker
 from sora2.users.router import router as users_router
@@ -63,11 +63,6 @@ def _providers(settings: Settings, emulator: tuple[Any, Any] | None) -> Provider
     if emulator is not None:
         providers.append(build_emulator_provider(settings, emulator[1], emulator[0].config.api_key))
     return ProviderRegistry(providers)
-
-
-def _storage_tag(settings: Settings) -> str:
-    """This instance's mark on its temp files: short, file-name safe, stable across its restarts."""
-    return hashlib.sha256(settings.resolved_instance_id.encode()).hexdigest()[:10]
 
 
 def _emulator_key(settings: Settings) -> str:
@@ -124,8 +119,9 @@ async def _start(app: FastAPI, settings: Settings, emulator: tuple[Any, Any] | N
         secret = load_or_create_secret(settings)
         emulator_key = _emulator_key(settings) if emulator is not None else None
         await ensure_initial_admin(settings, sessions)
-    storage = MediaStorage(settings.media_dir, owner=_storage_tag(settings))
-    storage.ensure_dirs()
+    storage = open_store(settings)
+    await storage.start()
+    log.info("media store: %s", storage.description)
     if emulator is not None:
         emulator[0].config.api_key = emulator_key
         await emulator[0].start()
@@ -161,7 +157,7 @@ def _mcp_endpoint(api: FastAPI, settings: Settings):  # noqa: ANN202
     return endpoint
 
 
-def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
+def create_app(settings: Settings | None = None) -> ForwardedHeaders:
     settings = settings or get_settings()
     emulator = _build_emulator(settings)
     sio = create_socket_server(settings.cors_origins, lambda: api.state.ctx)
@@ -180,6 +176,7 @@ def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
             if ctx.fanout is not None:
                 await ctx.fanout.stop()  # after the tracker: its last events still reach the other instances
             await ctx.providers.close()
+            await ctx.storage.close()
             if emulator is not None:
                 await emulator[0].stop()
             await ctx.engine.dispose()
@@ -199,7 +196,8 @@ def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
         api.mount("/emulator", emulator[1])
     mcp = _mcp_endpoint(api, settings)
     web.mount_spa(api)
-    asgi = socketio.ASGIApp(sio, other_asgi_app=api, socketio_path="socket.io")
+    asgi = ForwardedHeaders(socketio.ASGIApp(sio, other_asgi_app=api, socketio_path="socket.io"),
+                            settings.forwarded_allow_ips)
     asgi.fastapi = api  # type: ignore[attr-defined]  (tests reach the FastAPI app and its state here)
     asgi.sio = sio  # type: ignore[attr-defined]
     return asgi

@@ -16,6 +16,7 @@ import typer
 from sora2.cli_client import register as register_client_commands
 from sora2.cli_jobs import register as register_job_commands
 from sora2.config import get_settings
+from sora2.storage_cli import register as register_storage_commands
 
 app = typer.Typer(help="Sora2 Platform: self-hosted AI video studio.", no_args_is_help=True)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
@@ -24,6 +25,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 register_client_commands(app)  # login, logout, whoami, create, list, get, download, rm (sora2/cli_client.py)
 register_job_commands(app)  # cancel, retry, dismiss (sora2/cli_jobs.py)
+register_storage_commands(app)  # storage migrate, storage check (sora2/storage_cli.py)
 T = TypeVar("T")
 
 
@@ -52,8 +54,9 @@ def serve(host: Annotated[str | None, typer.Option(help="Interface to bind")] = 
     overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
     settings = settings.model_copy(update=overrides)
     _configure_logging(settings.log_level)
+    # proxy_headers off: the app applies them itself, for the proxies SORA2_FORWARDED_ALLOW_IPS names.
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, access_log=False, log_config=None,
-                timeout_graceful_shutdown=5)
+                timeout_graceful_shutdown=5, proxy_headers=False)
 
 
 @app.command()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -29,10 +30,28 @@ class Settings(BaseSettings):
     # Socket.IO clients and caches hear them (empty: one instance, the fan-out is not even loaded).
     redis_url: SecretStr | None = None
     redis_channel: str = "sora2:events"
+    # Reverse proxies whose X-Forwarded-For/-Proto/-Host are believed (comma-separated addresses or networks,
+    # "*" for any), as uvicorn's --forwarded-allow-ips; requests from anyone else keep their own values.
+    forwarded_allow_ips: str = "127.0.0.1,::1"
+
+    # Media storage: empty → the folder SORA2_DATA_DIR/media; s3://bucket/prefix → an S3-compatible store whose
+    # credentials come from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the rest of the usual AWS chain.
+    storage_url: str | None = None
+    s3_endpoint_url: str | None = None  # for stores other than AWS (R2, MinIO, Ceph …)
+    s3_region: str | None = None
+    s3_public_endpoint_url: str | None = None  # where browsers reach the store, when not at s3_endpoint_url
+    s3_addressing_style: Literal["auto", "path", "virtual"] = "auto"  # auto: path style with an endpoint URL
+    # redirect: media routes answer 307 to a presigned URL (the store sends the bytes); proxy: this server
+    # streams them (with Range), for stores that browsers cannot reach.
+    s3_delivery: Literal["redirect", "proxy"] = "redirect"
+    s3_presign_seconds: int = Field(default=900, ge=60, le=7 * 24 * 3600)
 
     # MCP (streamable HTTP at /mcp): extra Host values it accepts besides localhost and public_url's host;
     # "*" turns the Host/Origin check off (only behind a proxy that sets Host itself).
     mcp_enabled: bool = True
+    # Stateless: every request stands alone, so consecutive requests may reach different instances. Sessions
+    # (off) keep an Mcp-Session-Id in one process's memory and need a sticky balancer.
+    mcp_stateless: bool = True
     mcp_allowed_hosts: list[str] = Field(default_factory=list)
     # Let the HTTP MCP server fetch `image_url`s on private/loopback addresses (off: no server-side request forgery).
     mcp_allow_private_urls: bool = False
@@ -100,7 +119,8 @@ class Settings(BaseSettings):
                 raise ValueError("SORA2_JWT_SECRET is a known default or shorter than 32 characters; refusing to start")
         return value
 
-    @field_validator("redis_url", mode="before")
+    @field_validator("redis_url", "storage_url", "s3_endpoint_url", "s3_region", "s3_public_endpoint_url",
+                     mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value is None or (isinstance(value, str) and not value.strip()) else value

@@ -13,7 +13,7 @@ from sora2.auth.tokens import TokenCodec
 from sora2.config import Settings
 from sora2.db.session import SessionFactory
 from sora2.events import EventBus
-from sora2.media.storage import MediaStorage
+from sora2.media.store import MediaStore
 from sora2.videos.listcache import ListCache
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ class AppContext:
     bus: EventBus
     tokens: TokenCodec
     limiter: LoginLimiter
-    storage: MediaStorage
+    storage: MediaStore
     providers: "ProviderRegistry"
     signer: "MediaSigner"
     metrics: "Metrics"

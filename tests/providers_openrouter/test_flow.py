@@ -10,6 +10,7 @@ from pydantic import SecretStr
 
 from sora2.app import create_app
 from sora2.media import verify_mp4
+from sora2.media.store.keys import video_key
 from tests.emulator_openrouter.helpers import Running
 from tests.fixtures.media import png_bytes
 from tests.providers_openrouter.helpers import MODEL
@@ -33,7 +34,8 @@ async def test_text_job_by_aspect_ratio_to_a_verified_mp4_with_its_actual_cost(c
     done = await wait_for_video(client, user_headers, video["id"])
     assert done["status"] == "completed" and done["download_state"] == "done", done
     assert done["actual_cost"] == pytest.approx(0.4) and done["cost"] == 0.4
-    info = verify_mp4(ctx.storage.video_path(video["id"]), 720, 1280, 4.0)
+    async with ctx.storage.local_copy(video_key(video["id"])) as mp4:
+        info = verify_mp4(mp4, 720, 1280, 4.0)
     assert info.frame_count > 0
     assert done["media"]["thumbnail"] and done["media"]["spritesheet"]  # made locally: OpenRouter has none
     job = openrouter.emulator._jobs[done["provider_video_id"]]  # noqa: SLF001

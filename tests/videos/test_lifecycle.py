@@ -122,11 +122,11 @@ async def test_remix_of_unfinished_video_is_400(client, user_headers):
 
 
 async def test_delete_removes_every_file(client, user_headers, completed, ctx):
-    files = ctx.storage.files_for(completed["id"])
+    files = await ctx.storage.video_objects(completed["id"])
     assert len(files) >= 3
     response = await client.delete(f"/api/videos/{completed['id']}", headers=user_headers)
     assert response.json() == {"success": True}
-    assert not any(path.exists() for path in files)
+    assert [await ctx.storage.stat(obj.key) for obj in files] == [None] * len(files)
     assert (await client.get(f"/api/videos/{completed['id']}", headers=user_headers)).status_code == 404
 
 

@@ -13,10 +13,12 @@ const AUTH_ERROR = 'Authentication error'
 export const FALLBACK_POLL_MS = 4000
 const FALLBACK_MAX_VIDEOS = 8
 
-/** socket.io-client is loaded on demand, so it is not part of the sign-in page's download. */
+/** socket.io-client is loaded on demand, so it is not part of the sign-in page's download.
+ *  WebSocket first: one connection, so a round-robin balancer needs no sticky sessions. Long-polling only where
+ *  WebSockets cannot pass (a proxy without Upgrade); it needs sticky sessions behind several instances. */
 async function defaultFactory(token: string): Promise<Socket> {
   const { io } = await import('socket.io-client')
-  return io({ path: '/socket.io/', auth: { token }, transports: ['websocket', 'polling'] })
+  return io({ path: '/socket.io/', auth: { token }, transports: ['websocket', 'polling'], tryAllTransports: true })
 }
 
 export const useSocketStore = defineStore('socket', () => {

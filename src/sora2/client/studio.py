@@ -185,8 +185,10 @@ class StudioClient:
     async def content(self, video_id: str, variant: str = "thumbnail") -> bytes:
         """A small file (thumbnail, sprite sheet) in memory; use `download` for videos."""
         try:
+            # Followed: a server keeping its media in S3 answers with a short-lived link to the object (httpx drops
+            # the Authorization header when the redirect leaves the server's origin).
             response = await self._http.get(f"/api/videos/{video_id}/content", params={"variant": variant},
-                                            headers=self._headers())
+                                            headers=self._headers(), follow_redirects=True)
         except httpx.TransportError as exc:
             raise ServerUnreachable(self.base_url, describe_transport_error(exc)) from None
         if not response.is_success:
@@ -202,7 +204,7 @@ class StudioClient:
         request = self._http.build_request("GET", f"/api/videos/{video_id}/content",
                                            params={"variant": variant}, headers=self._headers())
         try:
-            response = await self._http.send(request, stream=True)
+            response = await self._http.send(request, stream=True, follow_redirects=True)
         except httpx.TransportError as exc:
             raise ServerUnreachable(self.base_url, describe_transport_error(exc)) from None
         try:

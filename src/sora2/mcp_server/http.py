@@ -46,8 +46,11 @@ class McpEndpoint:
         self._api = api
         backend = InProcessBackend(api, settings.public_url, fetch_private_urls=settings.mcp_allow_private_urls)
         self.server = build_server(backend)
+        # Stateless (the default): no session lives in this process, so a balancer may send each request to
+        # any instance.
         self._app = self.server.streamable_http_app(streamable_http_path=MCP_PATH,
-                                                    transport_security=transport_security(settings))
+                                                    transport_security=transport_security(settings),
+                                                    stateless_http=settings.mcp_stateless)
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[None]:

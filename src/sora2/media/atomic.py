@@ -82,6 +82,41 @@ class AtomicWriter:
         self.temp_path.unlink(missing_ok=True)
 
 
+class StagedFile:
+    """A temp file beside `path` that a caller fills by name (a download, an encoder), then `publish`es.
+
+    Until `publish`, readers see the old file or none; `discard` (or a crash, which the sweep cleans) leaves
+    nothing behind. The temp file lives in the target's folder, so the rename is atomic. `owner` tags its name as
+    AtomicWriter's does.
+    """
+
+    def __init__(self, path: Path, owner: str = "") -> None:
+        self.path = Path(path)
+        self.temp_path = self.path.with_name(
+            f"{owned_partial_prefix(owner)}{secrets.token_hex(6)}-{self.path.name}{PARTIAL_SUFFIX}")
+
+    def create(self) -> Path:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(self.temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+        return self.temp_path
+
+    def publish(self) -> None:
+        try:
+            fd = os.open(self.temp_path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(self.temp_path, self.path)
+        except BaseException:
+            self.discard()
+            raise
+        _fsync_dir(self.path.parent)
+
+    def discard(self) -> None:
+        self.temp_path.unlink(missing_ok=True)
+
+
 def atomic_writer(path: Path, owner: str = "") -> AtomicWriter:
     return AtomicWriter(path, owner)
 

@@ -64,17 +64,28 @@ def _scaled_image(frame: VideoFrame, width: int) -> Image.Image:
     return frame.to_image(width=width, height=height, interpolation="AREA")
 
 
-def make_thumbnail(mp4: Path, out_path: Path) -> None:
+def thumbnail_bytes(mp4: Path) -> bytes:
     """WebP of the frame a third of the way in (past fade-ins), at most 640 px wide, aspect kept."""
     with open_video(mp4) as (container, stream):
         sampler = FrameSampler(container, stream)
         frame = sampler.frame_at(sampler.duration / 3)
         image = _scaled_image(frame, min(frame.width, THUMBNAIL_MAX_WIDTH))
-    atomic_write_bytes(Path(out_path), _encode(image, "WEBP", THUMBNAIL_QUALITY))
+    return _encode(image, "WEBP", THUMBNAIL_QUALITY)
+
+
+def make_thumbnail(mp4: Path, out_path: Path) -> None:
+    atomic_write_bytes(Path(out_path), thumbnail_bytes(mp4))
 
 
 def make_spritesheet(mp4: Path, out_path: Path, tiles: int = 16, columns: int = 4,
                      tile_width: int = 160) -> SpriteInfo:
+    jpeg, info = spritesheet_bytes(mp4, tiles, columns, tile_width)
+    atomic_write_bytes(Path(out_path), jpeg)
+    return info
+
+
+def spritesheet_bytes(mp4: Path, tiles: int = 16, columns: int = 4,
+                      tile_width: int = 160) -> tuple[bytes, SpriteInfo]:
     """JPEG grid of `tiles` evenly spaced frames, row-major; empty cells of the last row stay black."""
     if tiles < 1 or columns < 1 or tile_width < 1:
         raise MediaError("A sprite sheet needs at least one tile, one column and a positive tile width")
@@ -89,9 +100,9 @@ def make_spritesheet(mp4: Path, out_path: Path, tiles: int = 16, columns: int = 
     sheet = Image.new("RGB", (columns * tile_width, rows * tile_height))
     for index, tile in enumerate(images):
         sheet.paste(tile, ((index % columns) * tile_width, (index // columns) * tile_height))
-    atomic_write_bytes(Path(out_path), _encode(sheet, "JPEG", SPRITE_QUALITY))
-    return SpriteInfo(columns=columns, rows=rows, tile_width=tile_width, tile_height=tile_height, count=tiles,
-                      interval_seconds=round(interval, 6))
+    return _encode(sheet, "JPEG", SPRITE_QUALITY), SpriteInfo(
+        columns=columns, rows=rows, tile_width=tile_width, tile_height=tile_height, count=tiles,
+        interval_seconds=round(interval, 6))
 
 
 def extract_last_frame(mp4: Path) -> bytes:

@@ -10,6 +10,7 @@ import socketio
 from sora2.auth.resolve import resolve_principal
 from sora2.context import AppContext
 from sora2.errors import AppError
+from sora2.proxy import same_origin
 from sora2.events import UserChanged, VideoUpdated
 from sora2.videos.repository import VideoRepository
 from sora2.videos.schemas import video_out
@@ -23,19 +24,11 @@ def user_room(user_id: str) -> str:
 
 
 def origin_checker(cors_origins: list[str]) -> Callable[[str | None, dict], bool]:
-    """Same-origin pages (the SPA this server serves, also behind a proxy) plus the configured origins."""
+    """Same-origin pages (the SPA this server serves, also behind a trusted proxy) plus the configured origins."""
     allowed = set(cors_origins)
 
     def check(origin: str | None, environ: dict) -> bool:
-        if origin is None or origin in allowed:
-            return True
-        scheme = environ.get("wsgi.url_scheme", "http")
-        hosts = {environ.get("HTTP_HOST", "")}
-        forwarded_host = environ.get("HTTP_X_FORWARDED_HOST")
-        if forwarded_host:
-            hosts.add(forwarded_host.split(",")[0].strip())
-        schemes = {scheme, environ.get("HTTP_X_FORWARDED_PROTO", scheme).split(",")[0].strip()}
-        return origin in {f"{s}://{h}" for s in schemes for h in hosts if h}
+        return origin is None or origin in allowed or same_origin(origin, environ)
 
     return check
 

@@ -9,6 +9,7 @@ from sora2.context import AppContext
 from sora2.db.base import utcnow
 from sora2.db.session import queue_event
 from sora2.events import VideoUpdated
+from sora2.media.store.keys import reference_key
 from sora2.models import Video
 from sora2.models.video import FAILED
 from sora2.providers.base import Provider, ProviderError
@@ -75,4 +76,4 @@ class StepBase:
     async def _reference_bytes(self, name: str | None) -> bytes | None:
         if not name:
             return None
-        return await asyncio.to_thread((self.ctx.storage.references_dir / name).read_bytes)
+        return await self.ctx.storage.read_bytes(reference_key(name))

@@ -1,4 +1,9 @@
-"""Fetch a finished job's video into storage (temp file, fsync, rename), verify it, make its previews locally."""
+"""Fetch a finished job's video into the media store, verify it, make its previews locally.
+
+The video streams into a staged local file (never whole in memory), is verified there, and only then becomes
+visible in the store (a rename on disk, a completed upload to a bucket); a file that fails verification never
+shows up under its key.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,8 @@ import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
-from sora2.media import MediaError, MediaStorage, make_spritesheet, make_thumbnail, verify_mp4
+from sora2.media import MediaError, MediaStore, SpriteInfo, spritesheet_bytes, thumbnail_bytes, verify_mp4
+from sora2.media.store.keys import name_of, spritesheet_key, thumbnail_key, video_key
 from sora2.providers.base import Provider, ProviderError
 
 SHAPE_TOLERANCE = 0.05  # 864x496 is "480p 16:9" too
@@ -32,16 +38,13 @@ class DownloadedAssets:
     has_audio: bool
 
 
-async def _fetch(provider: Provider, job_id: str, variant: str, storage: MediaStorage, path: Path) -> None:
-    """Stream one provider asset into `path` atomically (the temp file vanishes on any failure)."""
-    writer = storage.atomic_writer(path)
-    sink = await asyncio.to_thread(writer.__enter__)
+async def _fetch(provider: Provider, job_id: str, variant: str, path: Path) -> None:
+    """Stream one provider asset into the staged file `path`."""
+    sink = await asyncio.to_thread(open, path, "wb")
     try:
         await provider.download(job_id, variant, sink)  # type: ignore[arg-type]
-    except BaseException as exc:
-        await asyncio.to_thread(writer.__exit__, type(exc), exc, exc.__traceback__)
-        raise
-    await asyncio.to_thread(writer.__exit__, None, None, None)  # fsync + rename
+    finally:
+        await asyncio.to_thread(sink.close)
 
 
 def _as_download_error(exc: ProviderError) -> DownloadError:
@@ -62,28 +65,35 @@ def _verify(path: Path, width: int, height: int, seconds: float | None, exact_si
 
 
 async def download_assets(provider: Provider, job_id: str, video_id: str, size: str, seconds: str,
-                          storage: MediaStorage, *, exact_size: bool = True,
+                          store: MediaStore, *, exact_size: bool = True,
                           check_duration: bool = True) -> DownloadedAssets:
     """`exact_size=False`: the size is nominal (aspect ratio + resolution), so only its shape is checked."""
     width, height = (int(v) for v in size.lower().split("x"))
-    video_path = storage.video_path(video_id)
+    expected_seconds = float(seconds) if check_duration else None
     try:
-        await _fetch(provider, job_id, "video", storage, video_path)
-    except ProviderError as exc:
-        raise _as_download_error(exc) from None
-    try:
-        info = await asyncio.to_thread(_verify, video_path, width, height,
-                                       float(seconds) if check_duration else None, exact_size)
-    except MediaError as exc:
-        await asyncio.to_thread(video_path.unlink, True)
-        raise DownloadError(f"Downloaded file failed verification: {exc}", retryable=True) from None
-    sprite_path, thumb_path = storage.spritesheet_path(video_id), storage.thumbnail_path(video_id)
-    # Previews are made here from the verified file rather than downloaded: the sprite sheet's tile geometry is
-    # not in any provider contract, and a local thumbnail is a provider request fewer per video, made in parallel
-    # with the sheet (so no later), and the same for every provider.
-    _, sprite = await asyncio.gather(asyncio.to_thread(make_thumbnail, video_path, thumb_path),
-                                     asyncio.to_thread(make_spritesheet, video_path, sprite_path))
-    return DownloadedAssets(file_name=video_path.name, thumbnail_name=thumb_path.name,
-                            spritesheet_name=sprite_path.name, sprite=sprite.as_dict(),
+        async with store.stage(video_key(video_id)) as staged:  # visible only if this block succeeds
+            try:
+                await _fetch(provider, job_id, "video", staged)
+            except ProviderError as exc:
+                raise _as_download_error(exc) from None
+            try:
+                info = await asyncio.to_thread(_verify, staged, width, height, expected_seconds, exact_size)
+            except MediaError as exc:
+                raise DownloadError(f"Downloaded file failed verification: {exc}", retryable=True) from None
+            sprite = await _store_previews(staged, video_id, store)
+    except MediaError as exc:  # the store could not take the files (StoreUnavailable): try again later
+        raise DownloadError(f"Could not store the video: {exc}", retryable=True) from None
+    return DownloadedAssets(file_name=name_of(video_key(video_id)), thumbnail_name=name_of(thumbnail_key(video_id)),
+                            spritesheet_name=name_of(spritesheet_key(video_id)), sprite=sprite.as_dict(),
                             file_size=info.size_bytes, duration=info.duration_seconds, has_audio=info.has_audio)
 
+
+async def _store_previews(video: Path, video_id: str, store: MediaStore) -> SpriteInfo:
+    """Previews are made here from the verified file rather than downloaded: the sprite sheet's tile geometry is
+    not in any provider contract, and a local thumbnail is a provider request fewer per video, made in parallel
+    with the sheet (so no later), and the same for every provider."""
+    thumbnail, (sheet, sprite) = await asyncio.gather(asyncio.to_thread(thumbnail_bytes, video),
+                                                      asyncio.to_thread(spritesheet_bytes, video))
+    await asyncio.gather(store.put_bytes(thumbnail_key(video_id), thumbnail),
+                         store.put_bytes(spritesheet_key(video_id), sheet))
+    return sprite

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import datetime, timedelta
 
@@ -149,7 +148,7 @@ class PollingSteps(StepBase):
         async with self.ctx.sessions.begin() as session:
             video = await VideoRepository(session).get(video_id)
             if video is None:  # deleted during the download: leave nothing behind
-                await asyncio.to_thread(self.ctx.storage.delete_video_files, video_id)
+                await self.ctx.storage.delete_video(video_id)
                 return
             if video.lease_owner != self.owner:
                 return  # another instance took the job over (and writes the same files)
@@ -158,7 +157,7 @@ class PollingSteps(StepBase):
                 video.status = FAILED
                 self._release(video, None)
                 self._publish_changes(session, video, before)
-                await asyncio.to_thread(self.ctx.storage.delete_video_files, video_id)
+                await self.ctx.storage.delete_video(video_id)
                 return
             self._mark_completed(video, job, finished_by)
             video.download_state, video.download_error = DL_DONE, None
@@ -200,7 +199,7 @@ class JobSteps(PollingSteps, SubmissionSteps, CancellationSteps):
     """Every step the tracker runs, with the restart and crash handling they share."""
 
     async def recover_after_restart(self) -> None:
-        removed = await asyncio.to_thread(self.ctx.storage.cleanup_partials, PARTIAL_SAFE_AGE_SECONDS)
+        removed = await self.ctx.storage.cleanup_partials(PARTIAL_SAFE_AGE_SECONDS)
         if removed:
             log.info("removed %d partial files left by an earlier crash", removed)
         async with self.ctx.sessions.begin() as session:

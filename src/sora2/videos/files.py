@@ -1,46 +1,33 @@
-"""Serving stored media: ETag, conditional requests and RFC 7233 single ranges."""
+"""Serving stored media: a redirect to the store when it can hand the bytes out itself (S3, presigned), or the
+bytes through us with ETag, conditional requests and RFC 7233 single ranges."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import anyio
 from starlette.requests import Request
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import RedirectResponse, Response, StreamingResponse
 
 from sora2.errors import NotFound, RangeNotSatisfiableError
-from sora2.media import RangeNotSatisfiable, content_range_header, parse_range, unsatisfied_range_header
-
-CHUNK = 256 * 1024
+from sora2.media import MediaStore, RangeNotSatisfiable, content_range_header, parse_range, unsatisfied_range_header
 
 
-async def _read_range(path: Path, start: int, length: int) -> AsyncIterator[bytes]:
-    handle = await anyio.open_file(path, "rb")
-    try:
-        await handle.seek(start)
-        remaining = length
-        while remaining > 0:
-            chunk = await handle.read(min(CHUNK, remaining))
-            if not chunk:
-                break
-            remaining -= len(chunk)
-            yield chunk
-    finally:
-        await handle.aclose()
+async def media_response(request: Request, store: MediaStore, key: str, media_type: str, *, redirect: bool,
+                         download_name: str | None = None) -> Response:
+    """`redirect`: send the client to the store when it gives out URLs (S3); a local store always streams."""
+    if redirect:
+        location = await store.locate(key, content_type=media_type, download_name=download_name)
+        if location.url is not None:
+            # Cached for a part of the link's life at most, so a cached redirect never leads to an expired link.
+            return RedirectResponse(location.url, status_code=307, headers={
+                "Cache-Control": f"private, max-age={max(0, location.expires_in // 2)}"})
+    return await _streamed(request, store, key, media_type, download_name)
 
 
-def _etag(stat: os.stat_result) -> str:
-    return f'"{stat.st_size:x}-{int(stat.st_mtime_ns):x}"'
-
-
-def file_response(request: Request, path: Path, media_type: str, *, download_name: str | None = None) -> Response:
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        raise NotFound("File not found") from None
-    etag, size = _etag(stat), stat.st_size
+async def _streamed(request: Request, store: MediaStore, key: str, media_type: str,
+                    download_name: str | None) -> Response:
+    stored = await store.stat(key)
+    if stored is None:
+        raise NotFound("File not found")
+    etag, size = stored.etag, stored.size
     headers = {"ETag": etag, "Accept-Ranges": "bytes", "Cache-Control": "private, max-age=3600"}
     if download_name:
         headers["Content-Disposition"] = f'attachment; filename="{download_name}"'
@@ -62,5 +49,5 @@ def file_response(request: Request, path: Path, media_type: str, *, download_nam
     headers["Content-Length"] = str(length)
     if request.method == "HEAD":
         return Response(status_code=status, headers=headers, media_type=media_type)
-    return StreamingResponse(_read_range(path, start, length), status_code=status, headers=headers,
+    return StreamingResponse(store.read_range(key, start, length), status_code=status, headers=headers,
                              media_type=media_type)

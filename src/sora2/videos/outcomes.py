@@ -3,7 +3,6 @@ retry, resubmit). Each is an explicit request; nothing here happens on its own. 
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, replace
 
 from sora2.auth.principal import Principal as User
@@ -11,6 +10,8 @@ from sora2.db.base import utcnow
 from sora2.db.session import queue_event
 from sora2.errors import BadRequest
 from sora2.events import JobsChanged, LibraryChanged, VideoUpdated
+from sora2.media import MediaNotFound
+from sora2.media.store.keys import reference_key
 from sora2.models import Video
 from sora2.models.video import FAILED, SUBMIT_DISMISSED, SUBMIT_PENDING, SUBMIT_UNCONFIRMED
 from sora2.tracker.jobs import reference_frames
@@ -141,10 +142,14 @@ class OutcomeService:
 
     async def _references(self, old: Video) -> tuple[bytes | None, bytes | None]:
         first, last = reference_frames(old.reference_images)
-        folder = self.videos.storage.references_dir
+        store = self.videos.storage
 
         async def read(name: str | None) -> bytes | None:
-            path = folder / name if name else None
-            return await asyncio.to_thread(path.read_bytes) if path is not None and path.exists() else None
+            if name is None:
+                return None
+            try:
+                return await store.read_bytes(reference_key(name))
+            except MediaNotFound:
+                return None  # the file is gone: retry without it rather than refuse
 
         return await read(first), await read(last)

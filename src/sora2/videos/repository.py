@@ -228,3 +228,11 @@ class VideoRepository:
     async def counts_by_status(self) -> dict[str, int]:
         rows = await self.session.execute(select(Video.status, func.count()).group_by(Video.status))
         return {status: count for status, count in rows.all()}
+
+    async def media_names(self) -> list[Row]:
+        """Every video's stored file names (for `sora2 storage check`): id, download_state, file_name,
+        thumbnail_name, spritesheet_name, reference_images."""
+        result = await self.session.execute(select(
+            Video.id, Video.download_state, Video.file_name, Video.thumbnail_name, Video.spritesheet_name,
+            Video.reference_images))
+        return list(result.all())

@@ -11,10 +11,11 @@ from starlette.responses import Response
 from sora2.deps import AdminUser, CtxDep, CurrentUser, MediaUser, SessionDep
 from sora2.errors import BadRequest, Forbidden, NotFound
 from sora2.bodies import read_model
-from sora2.media import MediaError, extract_frames
+from sora2.media import MediaError, StoreUnavailable, extract_frames
+from sora2.media.store.keys import reference_key, video_file_key, video_key
 from sora2.models import Video
 from sora2.models.video import COMPLETED, DL_DONE
-from sora2.videos.files import file_response
+from sora2.videos.files import media_response
 from sora2.videos.outcomes import OutcomeService, RetryChanges
 from sora2.videos.schemas import (
     CheckStatusOut, ContinueIn, CostStats, Estimate, Frame, Lineage, ReferenceImage, ReferenceImages, RemixIn,
@@ -194,9 +195,12 @@ async def screenshots(video_id: str, user: CurrentUser, ctx: CtxDep, session: Se
     video = await service.get_owned(user, video_id)
     if video.status != COMPLETED or video.download_state != DL_DONE:
         raise BadRequest("Video is not ready yet", code="not_ready")
+    count_wanted = _int_param(count, 3, 1, 10)
     try:
-        frames = await asyncio.to_thread(extract_frames, ctx.storage.video_path(video.id),
-                                         _int_param(count, 3, 1, 10))
+        async with ctx.storage.local_copy(video_key(video.id)) as mp4:
+            frames = await asyncio.to_thread(extract_frames, mp4, count_wanted)
+    except StoreUnavailable:
+        raise
     except MediaError as exc:
         raise NotFound(f"Video file not found or unreadable: {exc}") from None
     return Screenshots(video_id=video.id, prompt=video.prompt, frame_count=len(frames), frames=[
@@ -210,40 +214,53 @@ async def reference_images(video_id: str, user: CurrentUser, ctx: CtxDep, sessio
     video = await _service(ctx, session).get_owned(user, video_id)
     images = []
     for index, name in enumerate(video.reference_images or []):
-        path = ctx.storage.references_dir / name
-        if path.exists():
-            data = await asyncio.to_thread(path.read_bytes)
-            images.append(ReferenceImage(index=index, filename=name, data=base64.b64encode(data).decode(),
-                                         mimeType="image/jpeg"))
+        try:
+            data = await ctx.storage.read_bytes(reference_key(name))
+        except StoreUnavailable:
+            raise
+        except MediaError:
+            continue  # gone (or a name from elsewhere): listed images are the ones that exist
+        images.append(ReferenceImage(index=index, filename=name, data=base64.b64encode(data).decode(),
+                                     mimeType="image/jpeg"))
     return ReferenceImages(images=images)
 
 
-def _media_path(ctx, video: Video, variant: str):  # noqa: ANN001, ANN202
+def _media_key(video: Video, variant: str) -> str:
     names = {"video": video.file_name, "thumbnail": video.thumbnail_name, "spritesheet": video.spritesheet_name,
              "reference": (video.reference_images or [None])[0]}
     name = names.get(variant)
     if name is None:
         raise NotFound("File not found")
-    folder = ctx.storage.references_dir if variant == "reference" else ctx.storage.videos_dir
-    return folder / name
+    try:
+        return reference_key(name) if variant == "reference" else video_file_key(name)
+    except MediaError:
+        raise NotFound("File not found") from None
+
+
+async def _serve(request: Request, ctx, video: Video, variant: str, download: bool) -> Response:  # noqa: ANN001
+    return await media_response(request, ctx.storage, _media_key(video, variant), MIME[variant],
+                                redirect=ctx.settings.s3_delivery == "redirect",
+                                download_name=f"{video.id}.mp4" if download and variant == "video" else None)
 
 
 MEDIA_RESPONSES = {200: {"content": {"video/mp4": {}, "image/webp": {}, "image/jpeg": {}}},
-                   206: {"description": "Partial content (Range)"}, 416: {"description": "Range not satisfiable"}}
+                   206: {"description": "Partial content (Range)"},
+                   307: {"description": "From an S3 store: a short-lived link to the object"},
+                   416: {"description": "Range not satisfiable"}}
 
 
 @router.head("/videos/{video_id}/content", include_in_schema=False)
 @router.get("/videos/{video_id}/content", response_class=Response, responses=MEDIA_RESPONSES)
 async def content(video_id: str, request: Request, user: MediaUser, ctx: CtxDep, session: SessionDep,
                   variant: str = "video", download: bool = False) -> Response:
-    """Stream a video's MP4, thumbnail or sprite sheet with ranges (Bearer header, or ?token= for old clients)."""
+    """A video's MP4, thumbnail or sprite sheet with ranges (Bearer header, or ?token= for old clients); from an
+    S3 store, a redirect to a short-lived link (SORA2_S3_DELIVERY=redirect, the default)."""
     video = await _service(ctx, session).get_owned(user, video_id)
     if video.status != COMPLETED:
         raise BadRequest("Video is not ready yet", code="not_ready")
     if variant not in ("video", "thumbnail", "spritesheet"):
         raise BadRequest("Invalid variant. Use video, thumbnail or spritesheet", code="invalid_variant")
-    return file_response(request, _media_path(ctx, video, variant), MIME[variant],
-                         download_name=f"{video.id}.mp4" if download and variant == "video" else None)
+    return await _serve(request, ctx, video, variant, download)
 
 
 @router.head("/media/{video_id}/{variant}", include_in_schema=False)
@@ -256,5 +273,4 @@ async def signed_media(video_id: str, variant: Variant, request: Request, ctx: C
     video = await _service(ctx, session).repo.get(video_id)
     if video is None:
         raise NotFound("Video not found")
-    return file_response(request, _media_path(ctx, video, variant), MIME[variant],
-                         download_name=f"{video.id}.mp4" if download and variant == "video" else None)
+    return await _serve(request, ctx, video, variant, download)

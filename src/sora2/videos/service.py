@@ -14,7 +14,8 @@ from sora2.db.base import utcnow
 from sora2.db.session import queue_event
 from sora2.errors import BadRequest, Forbidden, NotFound
 from sora2.events import JobsChanged, LibraryChanged
-from sora2.media import MediaError, MediaStorage, extract_last_frame, fit_image, image_size
+from sora2.media import MediaError, MediaStore, StoreUnavailable, extract_last_frame, fit_image, image_size
+from sora2.media.store.keys import reference_key, reference_name, video_key
 from sora2.auth.principal import Principal as User
 from sora2.models import Video
 from sora2.models.video import (
@@ -96,7 +97,7 @@ def dimensions(size: str) -> tuple[int, int]:
 
 
 class VideoService:
-    def __init__(self, session: AsyncSession, providers: ProviderRegistry, storage: MediaStorage) -> None:
+    def __init__(self, session: AsyncSession, providers: ProviderRegistry, storage: MediaStore) -> None:
         self.session = session
         self.repo = VideoRepository(session)
         self.providers = providers
@@ -185,16 +186,16 @@ class VideoService:
             fitted = await asyncio.to_thread(fit_image, image, width, height, "pad" if fit == "none" else fit)
         except MediaError as exc:
             raise BadRequest(str(exc), code="invalid_image") from None
-        path = self.storage.reference_path(video.id, kind)
-        await asyncio.to_thread(self.storage.atomic_write_bytes, path, fitted)
-        video.reference_images = [*(video.reference_images or []), path.name]
+        name = reference_name(video.id, kind)
+        await self.storage.put_bytes(reference_key(name), fitted)
+        video.reference_images = [*(video.reference_images or []), name]
         video.has_input_reference = True
 
     async def _enqueue(self, video: Video) -> Video:
         video.next_check_at = utcnow()
         stored = await self.repo.add_once(video)
         if stored is not video:  # lost a race to a concurrent request with the same Idempotency-Key
-            await asyncio.to_thread(self.storage.delete_video_files, video.id)
+            await self.storage.delete_video(video.id)
             return stored
         queue_event(self.session, JobsChanged())
         queue_event(self.session, LibraryChanged(user_id=video.user_id))
@@ -239,7 +240,10 @@ class VideoService:
             return await self._enqueue(video)
         # Otherwise continue from the original's last frame.
         try:
-            frame = await asyncio.to_thread(extract_last_frame, self.storage.video_path(original.id))
+            async with self.storage.local_copy(video_key(original.id)) as mp4:
+                frame = await asyncio.to_thread(extract_last_frame, mp4)
+        except StoreUnavailable:
+            raise
         except MediaError as exc:
             raise BadRequest(f"Could not read the original's last frame: {exc}", code="no_last_frame") from None
         await self._attach_reference(video, capabilities, frame, "pad")
@@ -270,7 +274,7 @@ class VideoService:
             raise NotFound("Video not found or not authorized")
         await self._leave_tombstone(video)
         await self.repo.delete(video)
-        freed = await asyncio.to_thread(self.storage.delete_video_files, video.id)
+        freed = await self.storage.delete_video(video.id)
         queue_event(self.session, LibraryChanged(user_id=video.user_id))
         return freed
 
