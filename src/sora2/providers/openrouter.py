@@ -116,7 +116,7 @@ class OpenRouterProvider:
                     if settings.openrouter_webhooks and settings.public_url else None)
         info = ProviderInfo(id=provider_id, name="OpenRouter", models=(), concurrency=settings.openrouter_concurrency,
                             idempotent_create=False)
-        return cls(info, sdk, ListingCache(settings.data_dir / "providers" / "openrouter-models.json"),
+        return cls(info, sdk, ListingCache(settings.data_dir / "providers" / f"{provider_id}-models.json"),
                    timeout=settings.openrouter_timeout_seconds, callback_url=callback,
                    webhook_poll_seconds=settings.openrouter_webhook_poll_seconds,
                    refresh_seconds=settings.openrouter_models_refresh_seconds,
