@@ -33,6 +33,8 @@ class Video(TimestampMixin, Base):
     provider: Mapped[str] = mapped_column(String(32))
     provider_video_id: Mapped[str | None] = mapped_column(String(255), default=None)
     model: Mapped[str] = mapped_column(String(128))
+    # The original's model id a request named when `model` stood in for it (providers.aliases), else None.
+    requested_model: Mapped[str | None] = mapped_column(String(128), default=None)
     prompt: Mapped[str] = mapped_column(Text)
     size: Mapped[str] = mapped_column(String(32))
     seconds: Mapped[str] = mapped_column(String(8))

@@ -20,7 +20,7 @@ PUBLIC_COLUMNS = tuple(Video.__table__.c[name] for name in (
     "id", "user_id", "provider", "provider_video_id", "prompt", "model", "size", "seconds", "status", "progress",
     "created_at", "completed_at", "file_name", "thumbnail_name", "spritesheet_name", "error_message",
     "has_input_reference", "has_audio", "reference_images", "remix_of", "continued_from", "cost", "actual_cost",
-    "download_state", "download_error", "expires_at", "sprite", "expected_at"))
+    "download_state", "download_error", "expires_at", "sprite", "expected_at", "requested_model"))
 
 
 def _lease_free(now: datetime, owner: str):  # noqa: ANN202

@@ -1,4 +1,4 @@
-"""providers configured at runtime (encrypted keys) and platform settings
+"""providers configured at runtime (encrypted keys), platform settings, the model a request named
 
 Revision ID: p001
 Revises: 0005
@@ -16,6 +16,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('videos', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('requested_model', sa.String(length=128), nullable=True))
     op.create_table(
         'provider_configs',
         sa.Column('id', sa.String(length=32), nullable=False),
@@ -46,3 +48,5 @@ def downgrade() -> None:
     with op.batch_alter_table('provider_configs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_provider_configs_created_at'))
     op.drop_table('provider_configs')
+    with op.batch_alter_table('videos', schema=None) as batch_op:
+        batch_op.drop_column('requested_model')
