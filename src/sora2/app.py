@@ -194,6 +194,8 @@ def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
                 await ctx.fanout.stop()  # after the tracker: its last events still reach the other instances
             if ctx.provider_runtime is not None:
                 await ctx.provider_runtime.stop()
+            if (jwks := ctx.extras.get("fal_jwks")) is not None:
+                await jwks.client.aclose()
             await ctx.providers.close()
             if emulator is not None:
                 await emulator[0].stop()

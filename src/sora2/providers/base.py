@@ -80,6 +80,7 @@ class GenerationRequest:
     seed: int | None = None
     negative_prompt: str | None = None
     previous_job_id: str | None = None  # continue this provider job natively (models with `extend`)
+    video_id: str | None = None  # our video's id, for providers whose webhook URL carries it (`?video=<id>`)
 
 
 @dataclass

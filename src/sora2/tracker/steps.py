@@ -233,7 +233,7 @@ class JobSteps:
         return await provider.create(GenerationRequest(
             model=view.model, prompt=view.prompt, size=view.size, seconds=view.seconds, image_jpeg=image,
             idempotency_key=key, last_frame_jpeg=await self._reference_bytes(view.last_frame),
-            previous_job_id=view.extend_source, **options))
+            previous_job_id=view.extend_source, video_id=view.id, **options))
 
     async def _reference_bytes(self, name: str | None) -> bytes | None:
         if not name:

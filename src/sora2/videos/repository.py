@@ -59,6 +59,12 @@ class VideoRepository:
             select(Video).where(Video.provider == provider, Video.provider_video_id == job_id).limit(1))
         return result.scalar_one_or_none()
 
+    async def by_provider_job_suffix(self, suffix: str) -> Video | None:
+        """A job whose provider id ends with `suffix` (fal's webhooks name the request id alone)."""
+        result = await self.session.execute(
+            select(Video).where(Video.provider_video_id.endswith(suffix, autoescape=True)).limit(1))
+        return result.scalar_one_or_none()
+
     async def by_idempotency_key(self, user_id: str, key: str) -> Video | None:
         result = await self.session.execute(
             select(Video).where(Video.user_id == user_id, Video.idempotency_key == key))
