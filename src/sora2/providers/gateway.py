@@ -40,7 +40,7 @@ class GatewayProvider(OpenAICompatProvider):
         super().__init__(info, client, timeout=timeout)
         self.table = table or {}
         self.discover = discover
-        self.remix = remix
+        self.can_remix = remix
         self.warnings: tuple[str, ...] = ()
         self._refresh_seconds = refresh_seconds
         self._startup_timeout = startup_timeout
@@ -48,7 +48,7 @@ class GatewayProvider(OpenAICompatProvider):
         self._apply(list(self.table) or list(FALLBACK_MODELS))
 
     def _apply(self, model_ids: list[str]) -> None:
-        described = [describe(m, self.table.get(m), remix=self.remix) for m in model_ids]
+        described = [describe(m, self.table.get(m), remix=self.can_remix) for m in model_ids]
         self.warnings = tuple(d.warning for d in described if d.warning)
         self.info = dataclasses.replace(self.info, models=tuple(d.capabilities for d in described))
 
