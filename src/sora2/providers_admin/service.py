@@ -77,8 +77,8 @@ class ProviderAdminService:
                                has_key=bool(s.api_key), key_hint=key_hint(s.api_key or "") or None,
                                options=_public_options(s.options))
                  for s in env_specs(self.settings)]
-        if "emulator" in self.registry:
-            fixed.append(ProviderEntry(id="emulator", kind="emulator", name=self.registry.get("emulator").info.name,
+        if self._has_emulator():
+            fixed.append(ProviderEntry(id="emulator", kind="emulator", name="Built-in emulator (offline, simulated)",
                                        source="environment", read_only=True, enabled="emulator" not in disabled,
                                        running=False))
         stored = [ProviderEntry(id=c.id, kind=c.kind, name=c.name, source="database", read_only=False,
@@ -147,9 +147,12 @@ class ProviderAdminService:
         await self.repo.bump_version()
         self._changed()
 
+    def _has_emulator(self) -> bool:
+        return "emulator" in self.registry or self.settings.use_emulator
+
     def _is_fixed(self, provider_id: str) -> bool:
         return provider_id in {s.id for s in env_specs(self.settings)} or (
-            provider_id == "emulator" and "emulator" in self.registry)
+            provider_id == "emulator" and self._has_emulator())
 
     async def _set_fixed_enabled(self, provider_id: str, enabled: bool) -> None:
         disabled = set(await self.repo.setting(DISABLED_KEY, []) or [])
