@@ -202,7 +202,7 @@ class VideoService:
         if idempotency_key and (existing := await self.repo.by_idempotency_key(user.id, idempotency_key)):
             return existing
         original = await self._completed_original(user, video_id, "remix")
-        provider = self.providers.get(original.provider)
+        provider = self.providers.offered(original.provider)  # a remix is a new paid video
         capabilities = provider.info.model(original.model)
         if capabilities is None or not capabilities.remix:
             raise BadRequest(f"{provider.info.name} cannot remix {original.model} videos; use continue instead",
