@@ -7,7 +7,7 @@ PORT   ?= 3000
 UI_DIST := src/sora2/web/dist/index.html
 UI_SOURCES := $(shell find frontend/src frontend/public frontend/index.html frontend/package.json frontend/vite.config.ts frontend/tsconfig*.json -type f 2>/dev/null)
 
-.PHONY: run test install install-test ui test-python test-frontend test-browser chromium redis nginx s3-server cluster bench size openapi clean
+.PHONY: run test install install-test ui test-python test-frontend test-browser chromium redis nginx s3-server litellm cluster bench size openapi clean
 
 run: install ui ## install what is missing, build the UI, migrate, serve on http://$(HOST):$(PORT)
 	$(BIN)/sora2 db upgrade
@@ -15,7 +15,7 @@ run: install ui ## install what is missing, build the UI, migrate, serve on http
 
 # The browser suite runs in its own pytest process: Playwright's sync API keeps an event loop running for its
 # session-scoped browser, which would stop every asyncio test collected after it.
-test: install-test ui chromium redis nginx s3-server ## every test: Python (API, e2e, browser) and Vitest
+test: install-test ui chromium redis nginx s3-server litellm ## every test: Python (API, e2e, browser) and Vitest
 	$(BIN)/python -m pytest -m "not browser"
 	$(BIN)/python -m pytest -m browser
 	@if [ -f frontend/package.json ]; then $(MAKE) --no-print-directory test-frontend; fi
@@ -96,8 +96,12 @@ s3-server: $(S3_VENV)/bin/moto_server
 cluster: install-test ui redis nginx s3-server ## run the scale-out layout locally (see docs/deployment.md)
 	$(BIN)/python -m tests.fixtures.cluster
 
-test-python: install-test redis nginx s3-server
+test-python: install-test redis nginx s3-server litellm
 	$(BIN)/python -m pytest -m "not browser"
+
+# The gateway end-to-end test runs a real LiteLLM proxy from PyPI in its own venv (.venv-litellm).
+litellm: install-test
+	$(BIN)/python -m tests.fixtures.litellm
 
 test-browser: install-test ui chromium
 	$(BIN)/python -m pytest -m browser
@@ -119,4 +123,4 @@ openapi: install ## regenerate the OpenAPI document and the web UI's types from 
 	cd frontend && npm run gen:api
 
 clean:
-	rm -rf $(VENV) $(S3_VENV) frontend/node_modules src/sora2/web/dist .pytest_cache
+	rm -rf $(VENV) $(S3_VENV) .venv-litellm frontend/node_modules src/sora2/web/dist .pytest_cache

@@ -28,9 +28,12 @@ from sora2.events import EventBus, LibraryChanged, UserChanged, VideoUpdated
 from sora2.handlers import AccessLogMiddleware, install_error_handlers
 from sora2.media import open_store
 from sora2.metrics import Metrics
-from sora2.providers.registry import (
-    ProviderRegistry, build_emulator_provider, build_openai_provider, build_openrouter_provider,
-)
+from sora2.providers.factory import build
+from sora2.providers.registry import ProviderRegistry, build_emulator_provider
+from sora2.providers.specs import env_specs
+from sora2.providers_admin.crypto import load_keybox
+from sora2.providers_admin.router import router as providers_admin_router
+from sora2.providers_admin.runtime import ProviderRuntime
 from sora2.providers_api.router import router as providers_router
 from sora2.proxy import ForwardedHeaders
 from sora2.realtime.server import bridge_events, create_socket_server
@@ -55,11 +58,7 @@ def _build_emulator(settings: Settings) -> tuple[Any, Any] | None:
 
 
 def _providers(settings: Settings, emulator: tuple[Any, Any] | None) -> ProviderRegistry:
-    providers = []
-    if settings.openai_configured:
-        providers.append(build_openai_provider(settings))
-    if settings.openrouter_configured:
-        providers.append(build_openrouter_provider(settings))
+    providers = [build(spec, settings) for spec in env_specs(settings)]
     if emulator is not None:
         providers.append(build_emulator_provider(settings, emulator[1], emulator[0].config.api_key))
     return ProviderRegistry(providers)
@@ -139,11 +138,21 @@ async def _start(app: FastAPI, settings: Settings, emulator: tuple[Any, Any] | N
     bus.subscribe(_invalidate_caches(ctx))
     await _start_fanout(ctx)
     await ctx.providers.start()  # model discovery (cached copy first; never blocks startup for long)
+    await _start_provider_runtime(ctx)
     tracker = Tracker(ctx)
     await tracker.start()
     ctx.tracker = tracker
     announce_startup(ctx)
     return ctx
+
+
+async def _start_provider_runtime(ctx: AppContext) -> None:
+    """Providers added in the admin page or with `sora2 providers`, and the admins' enable/default choices."""
+    runtime = ProviderRuntime(ctx.settings, ctx.sessions, ctx.providers, load_keybox(ctx.settings),
+                              fixed=ctx.providers.all)
+    await runtime.start()
+    ctx.bus.subscribe(runtime.on_event)
+    ctx.provider_runtime = runtime
 
 
 def _mcp_endpoint(api: FastAPI, settings: Settings):  # noqa: ANN202
@@ -175,6 +184,10 @@ def create_app(settings: Settings | None = None) -> ForwardedHeaders:
                 await ctx.tracker.stop()
             if ctx.fanout is not None:
                 await ctx.fanout.stop()  # after the tracker: its last events still reach the other instances
+            if ctx.provider_runtime is not None:
+                await ctx.provider_runtime.stop()
+            if (jwks := ctx.extras.get("fal_jwks")) is not None:
+                await jwks.client.aclose()
             await ctx.providers.close()
             await ctx.storage.close()
             if emulator is not None:
@@ -189,8 +202,8 @@ def create_app(settings: Settings | None = None) -> ForwardedHeaders:
     api.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True,
                        allow_methods=["*"], allow_headers=["*"])
     api.add_middleware(AccessLogMiddleware)
-    for router in (auth_router, tokens_router, users_router, videos_router, providers_router, webhooks_router,
-                   health.router):
+    for router in (auth_router, tokens_router, users_router, videos_router, providers_router,
+                   providers_admin_router, webhooks_router, health.router):
         api.include_router(router)
     if emulator is not None:
         api.mount("/emulator", emulator[1])

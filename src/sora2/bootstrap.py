@@ -34,11 +34,16 @@ def announce_startup(ctx: AppContext) -> None:
     names = ", ".join(f"{p.info.id} ({len(p.info.models)} models)" for p in ctx.providers.all) or "none"
     log.info("providers: %s", names)
     if any(p.info.emulated for p in ctx.providers.all):
-        log.warning("using the built-in EMULATOR: videos are simulated, nothing is paid. To use a real provider set "
-                    "SORA2_OPENROUTER_API_KEY (OpenRouter), or SORA2_OPENAI_BASE_URL and SORA2_OPENAI_API_KEY (any "
-                    "OpenAI /v1/videos-compatible gateway); see docs/providers.md")
+        log.warning("using the built-in EMULATOR: videos are simulated, nothing is paid. To use a real provider add "
+                    "one in the admin page (Providers), or set SORA2_OPENROUTER_API_KEY (OpenRouter), SORA2_FAL_KEY "
+                    "(fal.ai), or SORA2_OPENAI_BASE_URL and SORA2_OPENAI_API_KEY (any OpenAI /v1/videos-compatible "
+                    "gateway such as LiteLLM); see docs/providers.md")
     if ctx.settings.openrouter_configured:
         mode = ("webhooks to " + ctx.settings.public_url.rstrip("/") + "/api/webhooks/openrouter"
                 if ctx.settings.openrouter_webhooks and ctx.settings.public_url else
                 "polling only (webhooks need an https SORA2_PUBLIC_URL and SORA2_OPENROUTER_WEBHOOK_SECRET)")
         log.info("OpenRouter: %s", mode)
+    if ctx.settings.fal_configured:
+        log.info("fal.ai: %s", "webhooks to " + ctx.settings.public_url.rstrip("/") + "/api/webhooks/fal"
+                 if ctx.settings.fal_webhooks and ctx.settings.public_url else
+                 "polling only (webhooks need an https SORA2_PUBLIC_URL)")

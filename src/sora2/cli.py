@@ -15,6 +15,7 @@ import typer
 
 from sora2.cli_client import register as register_client_commands
 from sora2.cli_jobs import register as register_job_commands
+from sora2.cli_providers import app as providers_app
 from sora2.config import get_settings
 from sora2.storage_cli import register as register_storage_commands
 
@@ -23,6 +24,7 @@ db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+app.add_typer(providers_app, name="providers")
 register_client_commands(app)  # login, logout, whoami, create, list, get, download, rm (sora2/cli_client.py)
 register_job_commands(app)  # cancel, retry, dismiss (sora2/cli_jobs.py)
 register_storage_commands(app)  # storage migrate, storage check (sora2/storage_cli.py)
@@ -66,24 +68,31 @@ def emulator(port: Annotated[int, typer.Option(help="Port to listen on")] = 8090
              job_seconds: Annotated[float | None, typer.Option(help="Seconds per job")] = None,
              api_key: Annotated[str | None, typer.Option(help="Require this bearer key (default: any)")] = None,
              render_workers: Annotated[int, typer.Option(help="Parallel render threads")] = 1,
-             flavor: Annotated[str, typer.Option(help="Wire contract: openai (/v1/videos) or openrouter "
-                                                      "(/api/v1/videos)")] = "openai",
+             flavor: Annotated[str, typer.Option(help="Wire contract: openai (/v1/videos), openrouter "
+                                                      "(/api/v1/videos) or fal (fal's queue)")] = "openai",
              webhook_secret: Annotated[str | None, typer.Option(
                  help="openrouter: sign webhooks with this secret", envvar="SORA2_OPENROUTER_WEBHOOK_SECRET",
                  show_envvar=True)] = None) -> None:
-    """Run a provider emulator alone: OpenAI's /v1/videos (default) or OpenRouter's /api/v1/videos."""
+    """Run a provider emulator alone: OpenAI's /v1/videos (default), OpenRouter's /api/v1/videos or fal's queue."""
     import uvicorn
 
     from sora2.emulator import EmulatorConfig, create_standalone_app
 
-    if flavor not in ("openai", "openrouter"):
-        raise typer.BadParameter("expected openai or openrouter", param_hint="--flavor")
+    if flavor not in ("openai", "openrouter", "fal"):
+        raise typer.BadParameter("expected openai, openrouter or fal", param_hint="--flavor")
     settings = get_settings()
     _configure_logging(settings.log_level)
     config = EmulatorConfig(data_dir=data_dir or settings.emulator_dir,
                             job_seconds=job_seconds if job_seconds is not None else settings.emulator_job_seconds,
                             fps=settings.emulator_fps, api_key=api_key, render_workers=render_workers)
-    if flavor == "openrouter":
+    if flavor == "fal":
+        from sora2.emulator.fal import FalEmulator, create_fal_standalone_app
+
+        emulator_app = create_fal_standalone_app(FalEmulator(config))
+        typer.echo(f"fal emulator on http://{host}:{port} — point the server at it with "
+                   f"SORA2_FAL_KEY=anything SORA2_FAL_QUEUE_URL=http://{host}:{port} "
+                   f"SORA2_FAL_JWKS_URL=http://{host}:{port}/.well-known/jwks.json")
+    elif flavor == "openrouter":
         from sora2.emulator.openrouter import OpenRouterEmulator, create_openrouter_standalone_app
 
         emulator_app = create_openrouter_standalone_app(OpenRouterEmulator(config, webhook_secret=webhook_secret))

@@ -77,6 +77,12 @@ class Settings(BaseSettings):
     openai_idempotent_create: bool = False
     openai_supports_remix: bool = True
     openai_timeout_seconds: float = 60.0
+    # Read the gateway's model list (GET /v1/models) instead of offering only sora-2 and sora-2-pro.
+    openai_discover_models: bool = True
+    # The operator's model table: capabilities of the gateway's models by id (JSON file, or JSON in the variable).
+    openai_models_file: Path | None = None
+    openai_models: dict = Field(default_factory=dict)
+    openai_models_refresh_seconds: float = 3600.0
 
     # OpenRouter's video API (Veo, Kling, Seedance, Wan, Hailuo, … behind one key); on when the key is set
     openrouter_api_key: SecretStr | None = None
@@ -92,6 +98,23 @@ class Settings(BaseSettings):
     openrouter_webhook_poll_seconds: float = 90.0
     # Model id prefixes that continue a video natively (previous_job_id); others continue from the last frame.
     openrouter_extend_models: list[str] = Field(default_factory=lambda: ["google/veo-3.1"])
+
+    # fal.ai's queue API (Veo 3.1, Kling, Seedance, Wan, MiniMax, ...) through fal-client; on when the key is set
+    fal_key: SecretStr | None = None
+    fal_queue_url: str = "https://queue.fal.run"
+    # Webhook signatures are checked against this JWKS key set (ED25519).
+    fal_jwks_url: str = "https://rest.alpha.fal.ai/.well-known/jwks.json"
+    fal_concurrency: int = 4
+    fal_timeout_seconds: float = 60.0
+    # With webhooks on (an https public_url), polling is only the safety net: at most one poll per this many seconds.
+    fal_webhook_poll_seconds: float = 90.0
+
+    # Providers configured at runtime (admin page, `sora2 providers`): their API keys are encrypted with a key
+    # derived from this secret (empty: data/provider-secret, generated on first use). Instances sharing a database
+    # must share it.
+    provider_secret: SecretStr | None = None
+    # How often each instance checks the database for provider changes (Redis fan-out tells it at once).
+    providers_reload_seconds: float = 15.0
 
     # built-in emulator (used when no provider is configured)
     emulator_enabled: bool | None = None  # None: on when no provider is configured
@@ -120,7 +143,7 @@ class Settings(BaseSettings):
         return value
 
     @field_validator("redis_url", "storage_url", "s3_endpoint_url", "s3_region", "s3_public_endpoint_url",
-                     mode="before")
+                     "fal_key", "provider_secret", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value is None or (isinstance(value, str) and not value.strip()) else value
@@ -148,6 +171,15 @@ class Settings(BaseSettings):
         return self.openrouter_api_key is not None
 
     @property
+    def fal_configured(self) -> bool:
+        return self.fal_key is not None
+
+    @property
+    def fal_webhooks(self) -> bool:
+        """Send a webhook URL only to an https public URL (fal cannot reach anything else)."""
+        return bool(self.public_url and self.public_url.lower().startswith("https://"))
+
+    @property
     def openrouter_webhooks(self) -> bool:
         """Send callback_url: only to an https public URL, and only when deliveries can be verified."""
         return bool(self.openrouter_webhook_secret and self.public_url
@@ -157,7 +189,7 @@ class Settings(BaseSettings):
     def use_emulator(self) -> bool:
         if self.emulator_enabled is not None:
             return self.emulator_enabled
-        return not (self.openai_configured or self.openrouter_configured)
+        return not (self.openai_configured or self.openrouter_configured or self.fal_configured)
 
     @property
     def resolved_instance_id(self) -> str:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from sora2.events_redis import RedisFanout
     from sora2.metrics import Metrics
     from sora2.providers.registry import ProviderRegistry
+    from sora2.providers_admin.runtime import ProviderRuntime
     from sora2.tracker.loop import Tracker
     from sora2.videos.signing import MediaSigner
 
@@ -40,4 +41,5 @@ class AppContext:
     principals: PrincipalCache = field(default_factory=PrincipalCache)
     tracker: "Tracker | None" = None
     fanout: "RedisFanout | None" = None  # set when SORA2_REDIS_URL is (several instances)
+    provider_runtime: "ProviderRuntime | None" = None  # providers configured at runtime (admin page, CLI)
     extras: dict[str, Any] = field(default_factory=dict)

@@ -37,6 +37,11 @@ class JobsChanged(BaseModel):
     """New or rescheduled work for the tracker: wake it instead of waiting for its next tick."""
 
 
+class ProvidersChanged(BaseModel):
+    """An admin added, changed, enabled, disabled or removed a provider, or chose the default model: every
+    instance reloads its providers from the database."""
+
+
 Handler = Callable[[Any], Awaitable[None] | None]
 
 

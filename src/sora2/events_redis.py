@@ -1,8 +1,8 @@
 """Several instances behind one load balancer: committed events fan out over Redis pub/sub (SORA2_REDIS_URL).
 
-Each instance publishes its own VideoUpdated, UserChanged, LibraryChanged and JobsChanged to one channel and
-hands the other instances' to its local subscribers (Socket.IO rooms, caches, the tracker's wake-up), without
-sending them on again. Any other event stays local.
+Each instance publishes its own VideoUpdated, UserChanged, LibraryChanged, JobsChanged and ProvidersChanged to one
+channel and hands the other instances' to its local subscribers (Socket.IO rooms, caches, the tracker's wake-up,
+the provider reload), without sending them on again. Any other event stays local.
 
 Pub/sub keeps no history, so whenever this instance is not subscribed it may miss invalidations: `on_sync(False)`
 tells the app to empty and suspend its caches, `on_sync(True)` (each time the subscription is confirmed) to empty
@@ -30,12 +30,12 @@ from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
-from sora2.events import EventBus, JobsChanged, LibraryChanged, UserChanged, VideoUpdated
+from sora2.events import EventBus, JobsChanged, LibraryChanged, ProvidersChanged, UserChanged, VideoUpdated
 
 log = logging.getLogger(__name__)
 
 SHARED_EVENTS: dict[str, type[BaseModel]] = {
-    cls.__name__: cls for cls in (VideoUpdated, UserChanged, LibraryChanged, JobsChanged)}
+    cls.__name__: cls for cls in (VideoUpdated, UserChanged, LibraryChanged, JobsChanged, ProvidersChanged)}
 RESYNC = "Resync"  # "I dropped events you never saw": receivers empty their caches
 MAX_PENDING = 10_000  # events waiting for Redis; beyond this the oldest are dropped and a Resync is sent
 BATCH = 200

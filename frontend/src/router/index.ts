@@ -33,6 +33,12 @@ const router = createRouter({
       component: () => import('@/pages/AdminUsersPage.vue'),
       meta: { admin: true, title: 'Users' },
     },
+    {
+      path: '/admin/providers',
+      name: 'admin-providers',
+      component: () => import('@/pages/AdminProvidersPage.vue'),
+      meta: { admin: true, title: 'Providers' },
+    },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/pages/NotFoundPage.vue'), meta: { title: 'Not found' } },
   ],
 })

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from sora2.emulator.config import EmulatorConfig
+from sora2.emulator.config import LISTED_MODELS, EmulatorConfig
 from sora2.emulator.errors import EmulatorError
 from sora2.emulator.jobs import Job
 from sora2.emulator.service import EmulatorService
@@ -149,6 +149,13 @@ def _video_routes(service: EmulatorService) -> list[Route]:
         return _video_response(service, await service.get(request.path_params["video_id"]))
 
     @_v1(service, "list")
+    async def list_models(request: Request) -> Response:
+        """The models this emulator serves, as a gateway lists them (GET /v1/models)."""
+        return json_response({"object": "list", "data": [
+            {"id": model, "object": "model", "created": 1759708800, "owned_by": "sora2-emulator"}
+            for model in LISTED_MODELS]})
+
+    @_v1(service, "list")
     async def list_videos(request: Request) -> Response:
         after, limit, order = list_query(request)
         jobs, has_more = await service.list(after, limit, order)
@@ -181,6 +188,7 @@ def _video_routes(service: EmulatorService) -> list[Route]:
         return await _created_answer(request, service, job, replayed)
 
     return [
+        Route("/v1/models", list_models, methods=["GET"]),
         Route("/v1/videos", create_video, methods=["POST"]),
         Route("/v1/videos", list_videos, methods=["GET"]),
         Route("/v1/videos/{video_id}", retrieve_video, methods=["GET"]),

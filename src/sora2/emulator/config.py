@@ -7,7 +7,12 @@ from pathlib import Path
 
 SORA_2_MODELS = ("sora-2", "sora-2-2025-10-06", "sora-2-2025-12-08")
 SORA_2_PRO_MODELS = ("sora-2-pro", "sora-2-pro-2025-10-06")
-ALL_MODELS = SORA_2_MODELS + SORA_2_PRO_MODELS
+# Names gateways serve today (LiteLLM, relays): Veo 3.1 in the OpenAI shape, with Veo's durations.
+VEO_SIZES = ("1280x720", "720x1280", "1920x1080", "1080x1920")
+VEO_SECONDS = ("4", "6", "8")
+GATEWAY_MODELS = ("veo-3.1", "veo-3.1-fast")
+ALL_MODELS = SORA_2_MODELS + SORA_2_PRO_MODELS + GATEWAY_MODELS
+LISTED_MODELS = ("sora-2", "sora-2-pro") + GATEWAY_MODELS  # what GET /v1/models lists
 SORA_2_SIZES = ("720x1280", "1280x720")
 SORA_2_PRO_SIZES = ("720x1280", "1280x720", "1024x1792", "1792x1024", "1080x1920", "1920x1080")
 ALLOWED_SECONDS = ("4", "8", "12", "16", "20")
@@ -18,7 +23,13 @@ VARIANTS = ("video", "thumbnail", "spritesheet")
 
 
 def sizes_for_model(model: str) -> tuple[str, ...]:
+    if model in GATEWAY_MODELS:
+        return VEO_SIZES
     return SORA_2_PRO_SIZES if model in SORA_2_PRO_MODELS else SORA_2_SIZES
+
+
+def seconds_for_model(model: str) -> tuple[str, ...]:
+    return VEO_SECONDS if model in GATEWAY_MODELS else ALLOWED_SECONDS
 
 
 def parse_size(size: str) -> tuple[int, int]:

@@ -12,11 +12,11 @@ from PIL import Image, UnidentifiedImageError
 
 from sora2.emulator.config import (
     ALL_MODELS,
-    ALLOWED_SECONDS,
     DEFAULT_MODEL,
     DEFAULT_SECONDS,
     DEFAULT_SIZE,
     parse_size,
+    seconds_for_model,
     sizes_for_model,
 )
 from sora2.emulator.errors import (
@@ -88,7 +88,7 @@ def validate_create(fields: dict[str, Any]) -> CreateParams:
     reject_unknown_fields(fields, CREATE_FIELDS)
     prompt = validate_prompt(fields.get("prompt"))
     model = _string_choice("model", fields.get("model"), DEFAULT_MODEL, ALL_MODELS)
-    seconds = _string_choice("seconds", fields.get("seconds"), DEFAULT_SECONDS, ALLOWED_SECONDS)
+    seconds = _string_choice("seconds", fields.get("seconds"), DEFAULT_SECONDS, seconds_for_model(model))
     size = _string_choice("size", fields.get("size"), DEFAULT_SIZE, sizes_for_model(model))
     return CreateParams(prompt=prompt, model=model, seconds=seconds, size=size)
 

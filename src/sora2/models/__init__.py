@@ -1,9 +1,11 @@
 """ORM tables, one per file; importing this package registers them all on Base.metadata."""
 
 from sora2.models.api_token import ApiToken
+from sora2.models.app_setting import AppSetting
 from sora2.models.provider_cleanup import ProviderCleanup
+from sora2.models.provider_config import ProviderConfig
 from sora2.models.user import User
 from sora2.models.video import Video
 from sora2.models.webhook_delivery import WebhookDelivery
 
-__all__ = ["ApiToken", "ProviderCleanup", "User", "Video", "WebhookDelivery"]
+__all__ = ["ApiToken", "AppSetting", "ProviderCleanup", "ProviderConfig", "User", "Video", "WebhookDelivery"]

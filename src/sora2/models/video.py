@@ -41,6 +41,8 @@ class Video(TimestampMixin, Base):
     # Provider ids are opaque and can be long (LiteLLM's run to hundreds of characters): unbounded text.
     provider_video_id: Mapped[str | None] = mapped_column(Text, default=None)
     model: Mapped[str] = mapped_column(String(128))
+    # The original's model id a request named when `model` stood in for it (providers.aliases), else None.
+    requested_model: Mapped[str | None] = mapped_column(String(128), default=None)
     prompt: Mapped[str] = mapped_column(Text)
     size: Mapped[str] = mapped_column(String(32))
     seconds: Mapped[str] = mapped_column(String(8))

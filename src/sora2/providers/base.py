@@ -82,7 +82,7 @@ class GenerationRequest:
     negative_prompt: str | None = None
     previous_job_id: str | None = None  # continue this provider job natively (models with `extend`)
     remix_of_job: str | None = None  # a remix of this provider job (sent through `remix`; `find` matches on it)
-    reference_id: str | None = None  # our video id: a provider with webhooks carries it in the callback URL
+    video_id: str | None = None  # our video's id, for providers whose webhook URL carries it (`?video=<id>`)
 
 
 @dataclass

@@ -14,6 +14,7 @@ import httpx
 from sora2.providers.base import (
     AMBIGUOUS_HTTP_STATUSES, GenerationRequest, JobStatus, ProviderError, ProviderInfo, Variant,
 )
+from sora2.providers.gateway_errors import unwrap_gateway_message
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +48,11 @@ def _error_message(response: httpx.Response) -> str:
         body = response.json()
         error = body.get("error") if isinstance(body, dict) else None
         if isinstance(error, dict) and error.get("message"):
-            return str(error["message"])
+            return unwrap_gateway_message(str(error["message"]))
         if isinstance(error, str):
-            return error
+            return unwrap_gateway_message(error)
+        if isinstance(body, dict) and isinstance(body.get("detail"), str):
+            return unwrap_gateway_message(body["detail"])
     except ValueError:
         pass
     return f"provider answered HTTP {response.status_code}"
@@ -80,7 +83,8 @@ def _ts(value: Any) -> datetime | None:
 def parse_video(data: dict[str, Any], response: httpx.Response | None = None) -> JobStatus:
     status = _STATUS_MAP.get(str(data.get("status")), "in_progress")
     error = data.get("error") or {}
-    message = error.get("message") if isinstance(error, dict) else None
+    message = error.get("message") if isinstance(error, dict) else error if isinstance(error, str) else None
+    message = unwrap_gateway_message(message) if message else None
     hint = None
     if response is not None and response.headers.get("openai-poll-after-ms"):
         try:

@@ -122,7 +122,7 @@ class OpenRouterProvider:
                     if settings.openrouter_webhooks and settings.public_url else None)
         info = ProviderInfo(id=provider_id, name="OpenRouter", models=(), concurrency=settings.openrouter_concurrency,
                             idempotent_create=False, request_timeout=settings.openrouter_timeout_seconds)
-        return cls(info, sdk, ListingCache(settings.data_dir / "providers" / "openrouter-models.json"),
+        return cls(info, sdk, ListingCache(settings.data_dir / "providers" / f"{provider_id}-models.json"),
                    timeout=settings.openrouter_timeout_seconds, callback_url=callback,
                    webhook_poll_seconds=settings.openrouter_webhook_poll_seconds,
                    refresh_seconds=settings.openrouter_models_refresh_seconds,
@@ -177,7 +177,7 @@ class OpenRouterProvider:
                                                          (request.last_frame_jpeg, "last_frame")) if jpeg]
         optional = {"frame_images": frames or None, "generate_audio": request.generate_audio,
                     "seed": request.seed, "previous_job_id": request.previous_job_id,
-                    "callback_url": self._callback_for(request.reference_id)}
+                    "callback_url": self._callback_for(request.video_id)}
         arguments.update({k: v for k, v in optional.items() if v is not None})
         if request.negative_prompt:
             name = self._negative_names.get(request.model, "negative_prompt")

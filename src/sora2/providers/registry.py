@@ -20,8 +20,15 @@ OPENROUTER_ID = "openrouter"
 
 
 class ProviderRegistry:
-    def __init__(self, providers: list[Provider]) -> None:
+    """The providers this instance runs. Every built provider keeps serving its jobs (`all`, `get`); only the
+    enabled ones take new videos (`enabled`, `resolve`). Providers added, changed or disabled at runtime are
+    swapped in by `replace` (see providers.runtime), so the tracker and the routes see them at once."""
+
+    def __init__(self, providers: list[Provider], *, disabled: set[str] | None = None,
+                 default: tuple[str, str] | None = None) -> None:
         self._providers = {p.info.id: p for p in providers}
+        self.disabled: frozenset[str] = frozenset(disabled or ())
+        self.default_choice = default  # (provider id, model id) an admin chose, if any
 
     def __contains__(self, provider_id: str) -> bool:
         return provider_id in self._providers
@@ -31,22 +38,49 @@ class ProviderRegistry:
         return list(self._providers.values())
 
     @property
+    def enabled(self) -> list[Provider]:
+        return [p for p in self._providers.values() if p.info.id not in self.disabled]
+
+    @property
     def default(self) -> Provider | None:
-        return next(iter(self._providers.values()), None)
+        chosen = self.default_model()
+        return chosen[0] if chosen else next(iter(self.enabled), None)
+
+    def default_model(self) -> tuple[Provider, ModelCapabilities] | None:
+        """The admin's choice while it is offered, else the first enabled provider's first model."""
+        if self.default_choice is not None:
+            provider_id, model_id = self.default_choice
+            provider = self._providers.get(provider_id)
+            capabilities = provider.info.model(model_id) if provider and provider_id not in self.disabled else None
+            if capabilities is not None:
+                return provider, capabilities
+        provider = next((p for p in self.enabled if p.info.models), None)
+        return (provider, provider.info.models[0]) if provider else None
 
     def get(self, provider_id: str) -> Provider:
         provider = self._providers.get(provider_id)
         if provider is None:
-            raise BadRequest(f"Provider {provider_id!r} is not configured; available: {', '.join(self._providers)}",
-                             code="unknown_provider")
+            raise BadRequest(f"Provider {provider_id!r} is not configured; available: "
+                             f"{', '.join(p.info.id for p in self.enabled)}", code="unknown_provider")
+        return provider
+
+    def offered(self, provider_id: str) -> Provider:
+        """An enabled provider (for new videos)."""
+        provider = self.get(provider_id)
+        if provider_id in self.disabled:
+            raise BadRequest(f"Provider {provider_id!r} is disabled; available: "
+                             f"{', '.join(p.info.id for p in self.enabled)}", code="provider_disabled")
         return provider
 
     def resolve(self, provider_id: str | None, model: str | None) -> tuple[Provider, ModelCapabilities]:
         """Pick the provider and model for a request: explicit provider, else the first one offering the model."""
-        candidates = [self.get(provider_id)] if provider_id else self.all
+        candidates = [self.offered(provider_id)] if provider_id else self.enabled
         if not candidates:
             raise BadRequest("No video provider is configured", code="no_provider")
         if model is None:
+            default = self.default_model()
+            if default is not None and default[0] in candidates:
+                return default
             # A provider whose models are not discovered yet (OpenRouter offline at startup) offers none.
             provider = next((p for p in candidates if p.info.models), None)
             if provider is None:
@@ -58,6 +92,14 @@ class ProviderRegistry:
                 return provider, capabilities
         allowed = sorted({m.id for p in candidates for m in p.info.models})
         raise BadRequest(f"Unknown model {model!r}. Allowed: {', '.join(allowed)}", code="unknown_model")
+
+    def replace(self, providers: list[Provider], *, disabled: set[str],
+                default: tuple[str, str] | None) -> list[Provider]:
+        """Swap in a new set of providers; returns the ones no longer in it (the caller closes them later)."""
+        fresh = {p.info.id: p for p in providers}
+        removed = [p for pid, p in self._providers.items() if fresh.get(pid) is not p]
+        self._providers, self.disabled, self.default_choice = fresh, frozenset(disabled), default
+        return removed
 
     async def start(self) -> None:
         for provider in self._providers.values():
@@ -77,17 +119,12 @@ def emulator_info(settings: Settings) -> ProviderInfo:
                         request_timeout=settings.emulator_timeout_seconds)
 
 
-def build_openai_provider(settings: Settings) -> OpenAICompatProvider:
-    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
-    base = (settings.openai_base_url or "https://api.openai.com/v1").rstrip("/") + "/"
-    client = httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {key}"},
-                               timeout=httpx.Timeout(settings.openai_timeout_seconds, connect=10.0))
-    info = ProviderInfo(id=OPENAI_ID, name="OpenAI-compatible /v1/videos",
-                        models=openai_video_models(remix=settings.openai_supports_remix),
-                        concurrency=settings.openai_concurrency,
-                        idempotent_create=settings.openai_idempotent_create,
-                        request_timeout=settings.openai_timeout_seconds)
-    return OpenAICompatProvider(info, client, timeout=settings.openai_timeout_seconds)
+def build_openai_provider(settings: Settings) -> Provider:
+    """The gateway SORA2_OPENAI_* configure (models discovered from its /v1/models)."""
+    from sora2.providers.factory import build
+    from sora2.providers.specs import env_specs
+
+    return build(next(s for s in env_specs(settings) if s.id == OPENAI_ID), settings)
 
 
 def build_emulator_provider(settings: Settings, emulator_asgi_app, api_key: str) -> OpenAICompatProvider:  # noqa: ANN001

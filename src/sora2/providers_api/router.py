@@ -10,10 +10,11 @@ router = APIRouter(prefix="/api", tags=["providers"])
 
 @router.get("/providers", response_model=ProvidersOut)
 async def list_providers(_user: CurrentUser, ctx: CtxDep) -> ProvidersOut:
-    """Configured providers with their models and capabilities (sizes, durations, features, prices)."""
-    default = ctx.providers.default
+    """Enabled providers with their models and capabilities (sizes, durations, features, prices), and the
+    default model."""
+    default = ctx.providers.default_model()
     return ProvidersOut(
-        providers=[ProviderOut.of(p.info) for p in ctx.providers.all],
-        default_provider=default.info.id if default else None,
-        default_model=default.info.models[0].id if default and default.info.models else None,
+        providers=[ProviderOut.of(p.info) for p in ctx.providers.enabled],
+        default_provider=default[0].info.id if default else None,
+        default_model=default[1].id if default else None,
     )

@@ -50,7 +50,7 @@ class JobView:
         return GenerationRequest(model=self.model, prompt=self.prompt, size=self.size, seconds=self.seconds,
                                  image_jpeg=image, idempotency_key=self.idempotency_key, last_frame_jpeg=last_frame,
                                  previous_job_id=self.extend_source, remix_of_job=self.remix_source,
-                                 reference_id=self.id, **options)
+                                 video_id=self.id, **options)
 
     @classmethod
     def of(cls, video: Video) -> JobView:

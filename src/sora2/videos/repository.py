@@ -22,7 +22,7 @@ PUBLIC_COLUMNS = tuple(Video.__table__.c[name] for name in (
     "created_at", "completed_at", "file_name", "thumbnail_name", "spritesheet_name", "error_message",
     "has_input_reference", "has_audio", "reference_images", "remix_of", "continued_from", "cost", "actual_cost",
     "download_state", "download_error", "expires_at", "sprite", "expected_at", "retry_of", "cancelled_at",
-    "submit_state"))
+    "submit_state", "requested_model"))
 
 
 def _lease_free(now: datetime, owner: str):  # noqa: ANN202
@@ -65,6 +65,12 @@ class VideoRepository:
     async def by_provider_job(self, provider: str, job_id: str) -> Video | None:
         result = await self.session.execute(
             select(Video).where(Video.provider == provider, Video.provider_video_id == job_id).limit(1))
+        return result.scalar_one_or_none()
+
+    async def by_provider_job_suffix(self, suffix: str) -> Video | None:
+        """A job whose provider id ends with `suffix` (fal's webhooks name the request id alone)."""
+        result = await self.session.execute(
+            select(Video).where(Video.provider_video_id.endswith(suffix, autoescape=True)).limit(1))
         return result.scalar_one_or_none()
 
     async def by_idempotency_key(self, user_id: str, key: str) -> Video | None:

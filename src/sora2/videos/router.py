@@ -15,6 +15,7 @@ from sora2.media import MediaError, StoreUnavailable, extract_frames
 from sora2.media.store.keys import reference_key, video_file_key, video_key
 from sora2.models import Video
 from sora2.models.video import COMPLETED, DL_DONE
+from sora2.videos.compat import for_original_client, wants_original_values
 from sora2.videos.files import media_response
 from sora2.videos.outcomes import OutcomeService, RetryChanges
 from sora2.videos.schemas import (
@@ -33,8 +34,11 @@ def _service(ctx: CtxDep, session: SessionDep) -> VideoService:
     return VideoService(session, ctx.providers, ctx.storage)
 
 
-def _out(ctx, video: Video) -> dict:  # noqa: ANN001
-    return video_out(video, ctx.signer)
+def _out(ctx, video: Video, request: Request | None = None) -> dict:  # noqa: ANN001
+    record = video_out(video, ctx.signer)
+    if request is not None and wants_original_values(request.headers):
+        return for_original_client(record, ctx.providers)
+    return record
 
 
 @router.post("/videos", response_model=VideoOut, openapi_extra=CREATE_OPENAPI)
@@ -42,7 +46,7 @@ async def create_video(request: Request, user: CurrentUser, ctx: CtxDep, session
     """Create a video from a prompt and an optional reference image (multipart or JSON)."""
     params = await read_create_params(request, ctx.settings)
     service = _service(ctx, session)
-    return _out(ctx, await service.create(user, params))
+    return _out(ctx, await service.create(user, params), request)
 
 
 @router.post("/videos/estimate", response_model=Estimate, openapi_extra=ESTIMATE_OPENAPI)
@@ -55,14 +59,15 @@ async def estimate(request: Request, user: CurrentUser, ctx: CtxDep, session: Se
 
 
 @router.get("/videos", response_model=VideoList)
-async def list_videos(user: CurrentUser, ctx: CtxDep,
+async def list_videos(request: Request, user: CurrentUser, ctx: CtxDep,
                       limit: Annotated[str | None, Query()] = None, offset: Annotated[str | None, Query()] = None,
                       status: str | None = None, model: str | None = None,
                       q: Annotated[str | None, Query(max_length=200)] = None) -> Response:
     """The caller's videos, newest first; filter by status, model or prompt text."""
     size = _int_param(limit, 50, 1, 200)
     start = _int_param(offset, 0, 0, 10_000_000)
-    params = (size, start, status, model, q)
+    original = wants_original_values(request.headers)
+    params = (size, start, status, model, q, original)
     cached = ctx.list_cache.get(user.id, params)
     if cached is None:
         version = ctx.list_cache.version(user.id)
@@ -71,7 +76,7 @@ async def list_videos(user: CurrentUser, ctx: CtxDep,
             videos, total = await service.repo.list_for_user(user.id, limit=size, offset=start, status=status,
                                                              model=model, query=q)
         # Serialised directly: validating 50 records through the response model would triple this route's cost.
-        body = {"videos": [_out(ctx, v) for v in videos], "limit": size, "offset": start, "total": total}
+        body = {"videos": [_out(ctx, v, request) for v in videos], "limit": size, "offset": start, "total": total}
         cached = json.dumps(body, separators=(",", ":")).encode()
         ctx.list_cache.put(user.id, params, version, cached)
     return Response(cached, media_type="application/json")
@@ -103,10 +108,10 @@ async def unconfirmed_videos(_admin: AdminUser, ctx: CtxDep, session: SessionDep
 
 
 @router.get("/videos/{video_id}", response_model=VideoOut)
-async def get_video(video_id: str, user: CurrentUser, ctx: CtxDep, session: SessionDep) -> dict:
+async def get_video(video_id: str, request: Request, user: CurrentUser, ctx: CtxDep, session: SessionDep) -> dict:
     """One video record."""
     service = _service(ctx, session)
-    return _out(ctx, await service.get_owned(user, video_id))
+    return _out(ctx, await service.get_owned(user, video_id), request)
 
 
 @router.delete("/videos/{video_id}", response_model=SuccessOut)
@@ -123,7 +128,7 @@ async def remix_video(video_id: str, request: Request, user: CurrentUser, ctx: C
     body = await read_model(request, RemixIn)
     service = _service(ctx, session)
     video = await service.remix(user, video_id, body.prompt, request.headers.get("idempotency-key"))
-    return _out(ctx, video)
+    return _out(ctx, video, request)
 
 
 @router.post("/videos/{video_id}/continue", response_model=VideoOut, openapi_extra=read_model.openapi(ContinueIn))
@@ -134,7 +139,7 @@ async def continue_video(video_id: str, request: Request, user: CurrentUser, ctx
     service = _service(ctx, session)
     video = await service.continue_from(user, video_id, body.prompt, body.model, body.seconds,
                                         request.headers.get("idempotency-key"))
-    return _out(ctx, video)
+    return _out(ctx, video, request)
 
 
 @router.post("/videos/{video_id}/cancel", response_model=VideoOut)
@@ -161,11 +166,12 @@ async def dismiss_video(video_id: str, user: CurrentUser, ctx: CtxDep, session: 
 
 
 @router.post("/videos/{video_id}/check-status", response_model=CheckStatusOut)
-async def check_status(video_id: str, user: CurrentUser, ctx: CtxDep, session: SessionDep) -> CheckStatusOut:
+async def check_status(video_id: str, request: Request, user: CurrentUser, ctx: CtxDep,
+                       session: SessionDep) -> CheckStatusOut:
     """Ask the tracker to poll this video's provider job now."""
     service = _service(ctx, session)
     video = await service.check_now(user, video_id)
-    return CheckStatusOut(message="Status check triggered", video=_out(ctx, video))
+    return CheckStatusOut(message="Status check triggered", video=_out(ctx, video, request))
 
 
 @router.post("/videos/{video_id}/retry-download", response_model=VideoOut)

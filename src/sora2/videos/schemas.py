@@ -25,7 +25,9 @@ class MediaUrls(BaseModel):
 class VideoOut(BaseModel):
     id: str
     user_id: str
+    # Our provider id; the original's clients get "sora" or "veo" here instead (see provider_id, docs/api.md).
     provider: str
+    provider_id: str | None = None  # always our provider id, whoever asks
     provider_video_id: str | None
     openai_video_id: str | None
     prompt: str
@@ -60,6 +62,8 @@ class VideoOut(BaseModel):
     # Running jobs: when the tracker expects the provider to finish (epoch seconds), so a client can move the
     # progress bar between readings; null when unknown or no longer running. Not in the original's records.
     estimated_completion_at: int | None = None
+    # The model id the request named when another model stood in for it (the original's ids; docs/providers.md).
+    requested_model: str | None = None
     media: MediaUrls | None
     sprite: dict[str, Any] | None
 
@@ -83,7 +87,7 @@ def video_out(video, signer: MediaSigner) -> dict[str, Any]:  # noqa: ANN001
     references = video.reference_images
     state = public_state(video)
     return {
-        "id": video.id, "user_id": video.user_id, "provider": video.provider,
+        "id": video.id, "user_id": video.user_id, "provider": video.provider, "provider_id": video.provider,
         "provider_video_id": video.provider_video_id, "openai_video_id": video.provider_video_id,
         "prompt": video.prompt, "model": video.model, "size": video.size, "seconds": video.seconds,
         "status": compat_status(state), "state": state, "billing": billing(video), "progress": video.progress, "created_at": epoch(video.created_at) or 0,
@@ -96,8 +100,10 @@ def video_out(video, signer: MediaSigner) -> dict[str, Any]:  # noqa: ANN001
         "actual_cost": video.actual_cost, "emulated": video.provider == EMULATOR_ID, "download_state": video.download_state,
         "download_error": video.download_error, "expires_at": epoch(video.expires_at),
         "estimated_completion_at": epoch(video.expected_at) if state in ("queued", "in_progress") else None,
+        "requested_model": video.requested_model,
         "media": media_urls(video, signer), "sprite": video.sprite,
     }
+
 
 
 class VideoList(BaseModel):

@@ -21,11 +21,13 @@ from sora2.models import Video
 from sora2.models.video import (
     COMPLETED, DL_DONE, DL_EXPIRED, DL_FAILED, DL_PENDING, OUTCOME_UNKNOWN, SUBMIT_SUBMITTING, SUBMIT_CONFIRMING,
 )
+from sora2.providers.aliases import substitute
 from sora2.providers.base import ModelCapabilities, Provider
 from sora2.providers.registry import ProviderRegistry
 from sora2.tracker.jobs import request_snapshot
 from sora2.tracker.repository import CleanupRepository
 from sora2.videos.options import Shape, generation_options, resolve_shape, stored_options
+from sora2.videos.substitution import fitted_request
 from sora2.videos.repository import VideoRepository
 
 DEFAULT_MODEL = "sora-2"  # the original's default; sora-2 itself defaults to 1280x720 and "8" seconds
@@ -60,6 +62,7 @@ class CreatePlan:
     shape: Shape
     seconds: str
     options: dict
+    substitution: dict | None = None  # how one of the original's model ids was fitted to the configured one
 
     @property
     def cost(self) -> float:
@@ -122,12 +125,18 @@ class VideoService:
             if existing is not None:
                 return existing
         plan = self.plan(params)
-        if params.last_image is not None and "last_frame" not in plan.capabilities.frame_images:
-            raise BadRequest(f"{plan.capabilities.id} does not take a last frame", code="no_last_frame")
-        video = self._new_video(user, plan.provider, plan.capabilities, prompt, plan.shape.size, plan.seconds,
-                                params.idempotency_key)
         capabilities = plan.capabilities
+        if params.last_image is not None and "last_frame" not in capabilities.frame_images:
+            if plan.substitution is None:
+                raise BadRequest(f"{capabilities.id} does not take a last frame", code="no_last_frame")
+            params.last_image = None  # the stand-in model takes no last frame: recorded, not refused
+            plan.substitution["dropped"] = [*plan.substitution.get("dropped", []), "last_frame"]
+        video = self._new_video(user, plan.provider, capabilities, prompt, plan.shape.size, plan.seconds,
+                                params.idempotency_key)
         self._apply_options(video, capabilities, plan.shape, plan.options)
+        if plan.substitution is not None:
+            video.provider_metadata = {**(video.provider_metadata or {}), "substitution": plan.substitution}
+            video.requested_model = params.model
         if params.image is not None:
             await self._attach_reference(video, capabilities, params.image, params.image_fit)
         if params.last_image is not None:
@@ -135,14 +144,21 @@ class VideoService:
         return await self._enqueue(video)
 
     def plan(self, params: CreateParams) -> CreatePlan:
-        """Which provider and model a create goes to, with its checked shape, duration and options."""
-        provider, capabilities = self._pick_model(params.provider, params.model)
-        shape = resolve_shape(capabilities, params.size, params.aspect_ratio, params.resolution)
-        seconds = _clean_seconds(params.seconds, capabilities.default_duration)
+        """Which provider and model a create goes to, with its checked shape, duration and options. One of the
+        original's model ids stands in for its nearest configured model, with its size and duration fitted."""
+        provider, capabilities, substituted = self._pick_model(params.provider, params.model)
+        size, seconds, knobs = params.size, params.seconds, {
+            "aspect_ratio": params.aspect_ratio, "resolution": params.resolution, "seed": params.seed,
+            "negative_prompt": params.negative_prompt, "generate_audio": params.generate_audio}
+        record = None
+        if substituted:
+            size, seconds, knobs, record = fitted_request(capabilities, params.model or "", size, seconds, knobs)
+        shape = resolve_shape(capabilities, size, knobs.get("aspect_ratio"), knobs.get("resolution"))
+        seconds = _clean_seconds(seconds, capabilities.default_duration)
         validate_against(capabilities, shape.size, seconds)
-        options = generation_options(capabilities, seed=params.seed, negative_prompt=params.negative_prompt,
-                                     generate_audio=params.generate_audio)
-        return CreatePlan(provider, capabilities, shape, seconds, options)
+        options = generation_options(capabilities, seed=knobs.get("seed"), negative_prompt=knobs.get("negative_prompt"),
+                                     generate_audio=knobs.get("generate_audio"))
+        return CreatePlan(provider, capabilities, shape, seconds, options, record)
 
     @staticmethod
     def _apply_options(video: Video, capabilities: ModelCapabilities, shape: Shape, options: dict) -> None:
@@ -153,14 +169,24 @@ class VideoService:
         if options.get("generate_audio") is False:
             video.has_audio = False
 
-    def _pick_model(self, provider_id: str | None, model: str | None) -> tuple[Provider, ModelCapabilities]:
+    def _pick_model(self, provider_id: str | None,
+                    model: str | None) -> tuple[Provider, ModelCapabilities, bool]:
+        """The provider and model, and whether the model stands in for one of the original's model ids."""
         if model is None:
-            # The original defaulted to sora-2; keep that where a provider offers it.
-            try:
-                return self.providers.resolve(provider_id, DEFAULT_MODEL)
-            except BadRequest:
-                return self.providers.resolve(provider_id, None)
-        return self.providers.resolve(provider_id, model)
+            if self.providers.default_choice is None:
+                # The original defaulted to sora-2; keep that where a provider offers it.
+                try:
+                    return *self.providers.resolve(provider_id, DEFAULT_MODEL), False
+                except BadRequest:
+                    pass
+            return *self.providers.resolve(provider_id, None), False
+        try:
+            return *self.providers.resolve(provider_id, model), False
+        except BadRequest as exc:
+            stand_in = substitute(self.providers, provider_id, model) if exc.code == "unknown_model" else None
+            if stand_in is None:
+                raise
+            return *stand_in, True
 
     def _new_video(self, user: User, provider: Provider, capabilities: ModelCapabilities, prompt: str,
                    size: str, seconds: str, idempotency_key: str | None) -> Video:
@@ -208,7 +234,7 @@ class VideoService:
         if idempotency_key and (existing := await self.repo.by_idempotency_key(user.id, idempotency_key)):
             return existing
         original = await self._completed_original(user, video_id, "remix")
-        provider = self.providers.get(original.provider)
+        provider = self.providers.offered(original.provider)  # a remix is a new paid video
         capabilities = provider.info.model(original.model)
         if capabilities is None or not capabilities.remix:
             raise BadRequest(f"{provider.info.name} cannot remix {original.model} videos; use continue instead",
@@ -225,16 +251,24 @@ class VideoService:
         if idempotency_key and (existing := await self.repo.by_idempotency_key(user.id, idempotency_key)):
             return existing
         original = await self._completed_original(user, video_id, "continue from")
-        same_provider = original.provider if original.provider in self.providers and not model else None
-        provider, capabilities = self.providers.resolve(same_provider, model or original.model)
+        offered = original.provider in self.providers and original.provider not in self.providers.disabled
+        same_provider = original.provider if offered and not model else None
+        provider, capabilities, substituted = self._pick_model(same_provider, model or original.model)
+        size, record = original.size, None
+        if substituted:
+            size, seconds, _, record = fitted_request(capabilities, model or original.model, size,
+                                                      seconds or original.seconds, {})
         seconds = _clean_seconds(seconds, original.seconds)
-        shape = resolve_shape(capabilities, original.size, None, None)
-        validate_against(capabilities, original.size, seconds)
+        shape = resolve_shape(capabilities, size, None, None)
+        validate_against(capabilities, size, seconds)
         if original.download_state != DL_DONE or not original.file_name:
             raise BadRequest("The original video's file is not downloaded yet", code="not_downloaded")
-        video = self._new_video(user, provider, capabilities, prompt, original.size, seconds, idempotency_key)
+        video = self._new_video(user, provider, capabilities, prompt, size, seconds, idempotency_key)
         video.continued_from = original.id
         self._apply_options(video, capabilities, shape, {})
+        if record is not None:
+            video.provider_metadata = {**(video.provider_metadata or {}), "substitution": record}
+            video.requested_model = model
         if self._extends_natively(original, provider, capabilities):
             video.extend_of_provider_id = original.provider_video_id
             return await self._enqueue(video)

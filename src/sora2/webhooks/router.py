@@ -1,4 +1,4 @@
-"""POST /api/webhooks/openrouter: signed job notifications from OpenRouter."""
+"""POST /api/webhooks/openrouter and /api/webhooks/fal: signed job notifications from the providers."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from starlette.responses import Response
 from sora2.deps import CtxDep, SessionDep
 from sora2.errors import BadRequest, PayloadTooLarge, Unauthorized
 from sora2.providers.registry import OPENROUTER_ID
+from sora2.webhooks.fal_signature import JwksCache
+from sora2.webhooks.fal_signature import verify as verify_fal
 from sora2.webhooks.service import WebhookService
 from sora2.webhooks.signature import SignatureError, verify
 
@@ -51,6 +53,38 @@ async def openrouter_webhook(request: Request, ctx: CtxDep, session: SessionDep)
     outcome = await WebhookService(session).job_finished(
         OPENROUTER_ID, payload, request.headers.get("x-openrouter-idempotency-key"),
         request.query_params.get("video"))
+    if outcome.video_id and ctx.tracker is not None:
+        ctx.tracker.nudge(outcome.video_id)
+    return Response(status_code=204)
+
+
+def _jwks(ctx) -> JwksCache:  # noqa: ANN001
+    """One cached key set per instance (fetched on the first delivery, not at startup)."""
+    cache = ctx.extras.get("fal_jwks")
+    if cache is None:
+        import httpx
+
+        cache = ctx.extras["fal_jwks"] = JwksCache(ctx.settings.fal_jwks_url, httpx.AsyncClient())
+    return cache
+
+
+@router.post("/fal", status_code=204, response_class=Response, responses=RESPONSES)
+async def fal_webhook(request: Request, ctx: CtxDep, session: SessionDep, video: str | None = None) -> Response:
+    """fal.ai request notifications: ED25519-verified against fal's JWKS key set, deduplicated; the tracker then
+    polls the request at once. `video` is our video id, which the webhook URL carries."""
+    body = await _body(request)
+    try:
+        request_id = await verify_fal(_jwks(ctx), request.headers, body)
+    except SignatureError as exc:
+        log.warning("rejected a fal webhook: %s", exc)
+        raise Unauthorized("Invalid webhook signature", code="bad_signature") from None
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest("Webhook body is not JSON", code="invalid_webhook") from None
+    if not isinstance(payload, dict) or payload.get("request_id") != request_id:
+        raise BadRequest("Webhook body does not name the signed request", code="invalid_webhook")
+    outcome = await WebhookService(session).fal_request_finished(request_id, str(payload.get("status")), video)
     if outcome.video_id and ctx.tracker is not None:
         ctx.tracker.nudge(outcome.video_id)
     return Response(status_code=204)

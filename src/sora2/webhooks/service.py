@@ -50,17 +50,34 @@ class WebhookService:
         job for the authoritative status, cost and expiry, exactly as it would have on its own schedule.
         `video_ref` is the video id our callback URL carried: a job no video holds yet is adopted by it."""
         job_id, status = job_of(payload)
-        now = utcnow()
-        key = idempotency_key or f"{job_id}-{status}"
-        if not await self.deliveries.record_once(provider, key, now):
+        if not await self._first_delivery(provider, idempotency_key or f"{job_id}-{status}"):
             return DeliveryOutcome(duplicate=True)
-        await self.deliveries.prune(now - KEEP_DELIVERIES)
         video = await self.videos.by_provider_job(provider, job_id)
         if video is None and video_ref:
             video = await self._adopt(provider, job_id, video_ref)
+        return self._poll_now(video)
+
+    async def fal_request_finished(self, request_id: str, status: str, video_hint: str | None) -> DeliveryOutcome:
+        """fal's webhook names only its request id; our video id rides in the webhook URL (`?video=`). fal job
+        ids are `<owner>/<alias>/<request id>` (see providers.fal), under whichever fal provider made them."""
+        if not await self._first_delivery("fal", f"{request_id}-{status}"):
+            return DeliveryOutcome(duplicate=True)
+        video = await self.videos.get(video_hint) if video_hint else None
+        if video is None or not (video.provider_video_id or "").endswith("/" + request_id):
+            video = await self.videos.by_provider_job_suffix("/" + request_id)
+        return self._poll_now(video)
+
+    async def _first_delivery(self, source: str, key: str) -> bool:
+        now = utcnow()
+        if not await self.deliveries.record_once(source, key, now):
+            return False
+        await self.deliveries.prune(now - KEEP_DELIVERIES)
+        return True
+
+    def _poll_now(self, video: Video | None) -> DeliveryOutcome:
         if video is None or video.status not in ACTIVE_STATUSES or video.submit_state != SUBMIT_SUBMITTED:
             return DeliveryOutcome()  # not ours, deleted, or already finished: nothing to do
-        video.next_check_at = now
+        video.next_check_at = utcnow()
         queue_event(self.session, JobsChanged())  # wakes the tracker once this commits
         return DeliveryOutcome(video_id=video.id)
 

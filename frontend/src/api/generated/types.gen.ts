@@ -5,6 +5,53 @@ export type ClientOptions = {
 };
 
 /**
+ * CheckIn
+ *
+ * A configuration to try before saving it (or nothing: check the saved one).
+ */
+export type CheckIn = {
+    /**
+     * Api Key
+     */
+    api_key?: string | null;
+    /**
+     * Base Url
+     */
+    base_url?: string | null;
+    /**
+     * Kind
+     */
+    kind: 'gateway' | 'openrouter' | 'fal';
+    options?: ProviderOptions;
+};
+
+/**
+ * CheckOut
+ */
+export type CheckOut = {
+    /**
+     * Error
+     */
+    error?: string | null;
+    /**
+     * Models
+     */
+    models?: Array<string>;
+    /**
+     * Notes
+     */
+    notes?: Array<string>;
+    /**
+     * Ok
+     */
+    ok: boolean;
+    /**
+     * Warnings
+     */
+    warnings?: Array<string>;
+};
+
+/**
  * CheckStatusOut
  */
 export type CheckStatusOut = {
@@ -46,6 +93,20 @@ export type CreateUserOut = {
      */
     success?: boolean;
     user: UserOut;
+};
+
+/**
+ * DefaultModel
+ */
+export type DefaultModel = {
+    /**
+     * Model
+     */
+    model: string;
+    /**
+     * Provider
+     */
+    provider: string;
 };
 
 /**
@@ -229,6 +290,137 @@ export type ModelOut = {
 };
 
 /**
+ * ProviderEntry
+ */
+export type ProviderEntry = {
+    /**
+     * Base Url
+     */
+    base_url?: string | null;
+    /**
+     * Emulated
+     */
+    emulated?: boolean;
+    /**
+     * Enabled
+     */
+    enabled: boolean;
+    /**
+     * Error
+     */
+    error?: string | null;
+    /**
+     * Has Key
+     */
+    has_key?: boolean;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Key Hint
+     */
+    key_hint?: string | null;
+    /**
+     * Kind
+     */
+    kind: string;
+    /**
+     * Models
+     */
+    models?: Array<string>;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Options
+     */
+    options?: {
+        [key: string]: unknown;
+    };
+    /**
+     * Read Only
+     */
+    read_only: boolean;
+    /**
+     * Running
+     */
+    running: boolean;
+    /**
+     * Source
+     */
+    source: 'environment' | 'database';
+    /**
+     * Warnings
+     */
+    warnings?: Array<string>;
+};
+
+/**
+ * ProviderIn
+ */
+export type ProviderIn = {
+    /**
+     * Api Key
+     */
+    api_key?: string | null;
+    /**
+     * Base Url
+     */
+    base_url?: string | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean;
+    /**
+     * Id
+     *
+     * Provider id videos record; derived from the name if left out
+     */
+    id?: string | null;
+    /**
+     * Kind
+     */
+    kind: 'gateway' | 'openrouter' | 'fal';
+    /**
+     * Name
+     */
+    name: string;
+    options?: ProviderOptions;
+};
+
+/**
+ * ProviderOptions
+ */
+export type ProviderOptions = {
+    /**
+     * Concurrency
+     */
+    concurrency?: number | null;
+    /**
+     * Discover
+     */
+    discover?: boolean | null;
+    /**
+     * Idempotent Create
+     */
+    idempotent_create?: boolean | null;
+    /**
+     * Models
+     */
+    models?: {
+        [key: string]: {
+            [key: string]: unknown;
+        };
+    } | null;
+    /**
+     * Remix
+     */
+    remix?: boolean | null;
+};
+
+/**
  * ProviderOut
  */
 export type ProviderOut = {
@@ -252,6 +444,46 @@ export type ProviderOut = {
      * Name
      */
     name: string;
+};
+
+/**
+ * ProviderPatch
+ */
+export type ProviderPatch = {
+    /**
+     * Api Key
+     *
+     * Empty string removes the key
+     */
+    api_key?: string | null;
+    /**
+     * Base Url
+     */
+    base_url?: string | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean | null;
+    /**
+     * Name
+     */
+    name?: string | null;
+    options?: ProviderOptions | null;
+};
+
+/**
+ * ProvidersAdminOut
+ */
+export type ProvidersAdminOut = {
+    default: DefaultModel | null;
+    /**
+     * Providers
+     */
+    providers: Array<ProviderEntry>;
+    /**
+     * Restart Needed
+     */
+    restart_needed?: boolean;
 };
 
 /**
@@ -651,6 +883,10 @@ export type VideoOut = {
      */
     provider: string;
     /**
+     * Provider Id
+     */
+    provider_id?: string | null;
+    /**
      * Provider Metadata
      */
     provider_metadata?: string | null;
@@ -666,6 +902,10 @@ export type VideoOut = {
      * Remix Of
      */
     remix_of: string | null;
+    /**
+     * Requested Model
+     */
+    requested_model?: string | null;
     /**
      * Seconds
      */
@@ -721,6 +961,193 @@ export type ChangePasswordApiAdminChangePasswordPostResponses = {
 };
 
 export type ChangePasswordApiAdminChangePasswordPostResponse = ChangePasswordApiAdminChangePasswordPostResponses[keyof ChangePasswordApiAdminChangePasswordPostResponses];
+
+export type ListProvidersApiAdminProvidersGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/admin/providers';
+};
+
+export type ListProvidersApiAdminProvidersGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: ProvidersAdminOut;
+};
+
+export type ListProvidersApiAdminProvidersGetResponse = ListProvidersApiAdminProvidersGetResponses[keyof ListProvidersApiAdminProvidersGetResponses];
+
+export type AddProviderApiAdminProvidersPostData = {
+    body: ProviderIn;
+    path?: never;
+    query?: never;
+    url: '/api/admin/providers';
+};
+
+export type AddProviderApiAdminProvidersPostErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type AddProviderApiAdminProvidersPostError = AddProviderApiAdminProvidersPostErrors[keyof AddProviderApiAdminProvidersPostErrors];
+
+export type AddProviderApiAdminProvidersPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: ProviderEntry;
+};
+
+export type AddProviderApiAdminProvidersPostResponse = AddProviderApiAdminProvidersPostResponses[keyof AddProviderApiAdminProvidersPostResponses];
+
+export type CheckUnsavedApiAdminProvidersCheckPostData = {
+    body: CheckIn;
+    path?: never;
+    query?: never;
+    url: '/api/admin/providers/check';
+};
+
+export type CheckUnsavedApiAdminProvidersCheckPostErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type CheckUnsavedApiAdminProvidersCheckPostError = CheckUnsavedApiAdminProvidersCheckPostErrors[keyof CheckUnsavedApiAdminProvidersCheckPostErrors];
+
+export type CheckUnsavedApiAdminProvidersCheckPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: CheckOut;
+};
+
+export type CheckUnsavedApiAdminProvidersCheckPostResponse = CheckUnsavedApiAdminProvidersCheckPostResponses[keyof CheckUnsavedApiAdminProvidersCheckPostResponses];
+
+export type SetDefaultApiAdminProvidersDefaultPutData = {
+    /**
+     * Choice
+     */
+    body: DefaultModel | null;
+    path?: never;
+    query?: never;
+    url: '/api/admin/providers/default';
+};
+
+export type SetDefaultApiAdminProvidersDefaultPutErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type SetDefaultApiAdminProvidersDefaultPutError = SetDefaultApiAdminProvidersDefaultPutErrors[keyof SetDefaultApiAdminProvidersDefaultPutErrors];
+
+export type SetDefaultApiAdminProvidersDefaultPutResponses = {
+    /**
+     * Successful Response
+     */
+    200: ProvidersAdminOut;
+};
+
+export type SetDefaultApiAdminProvidersDefaultPutResponse = SetDefaultApiAdminProvidersDefaultPutResponses[keyof SetDefaultApiAdminProvidersDefaultPutResponses];
+
+export type RemoveProviderApiAdminProvidersProviderIdDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Provider Id
+         */
+        provider_id: string;
+    };
+    query?: never;
+    url: '/api/admin/providers/{provider_id}';
+};
+
+export type RemoveProviderApiAdminProvidersProviderIdDeleteErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type RemoveProviderApiAdminProvidersProviderIdDeleteError = RemoveProviderApiAdminProvidersProviderIdDeleteErrors[keyof RemoveProviderApiAdminProvidersProviderIdDeleteErrors];
+
+export type RemoveProviderApiAdminProvidersProviderIdDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    200: SuccessOut;
+};
+
+export type RemoveProviderApiAdminProvidersProviderIdDeleteResponse = RemoveProviderApiAdminProvidersProviderIdDeleteResponses[keyof RemoveProviderApiAdminProvidersProviderIdDeleteResponses];
+
+export type UpdateProviderApiAdminProvidersProviderIdPatchData = {
+    body: ProviderPatch;
+    path: {
+        /**
+         * Provider Id
+         */
+        provider_id: string;
+    };
+    query?: never;
+    url: '/api/admin/providers/{provider_id}';
+};
+
+export type UpdateProviderApiAdminProvidersProviderIdPatchErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type UpdateProviderApiAdminProvidersProviderIdPatchError = UpdateProviderApiAdminProvidersProviderIdPatchErrors[keyof UpdateProviderApiAdminProvidersProviderIdPatchErrors];
+
+export type UpdateProviderApiAdminProvidersProviderIdPatchResponses = {
+    /**
+     * Successful Response
+     */
+    200: ProviderEntry;
+};
+
+export type UpdateProviderApiAdminProvidersProviderIdPatchResponse = UpdateProviderApiAdminProvidersProviderIdPatchResponses[keyof UpdateProviderApiAdminProvidersProviderIdPatchResponses];
+
+export type CheckSavedApiAdminProvidersProviderIdCheckPostData = {
+    /**
+     * Data
+     */
+    body?: CheckIn | null;
+    path: {
+        /**
+         * Provider Id
+         */
+        provider_id: string;
+    };
+    query?: never;
+    url: '/api/admin/providers/{provider_id}/check';
+};
+
+export type CheckSavedApiAdminProvidersProviderIdCheckPostErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type CheckSavedApiAdminProvidersProviderIdCheckPostError = CheckSavedApiAdminProvidersProviderIdCheckPostErrors[keyof CheckSavedApiAdminProvidersProviderIdCheckPostErrors];
+
+export type CheckSavedApiAdminProvidersProviderIdCheckPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: CheckOut;
+};
+
+export type CheckSavedApiAdminProvidersProviderIdCheckPostResponse = CheckSavedApiAdminProvidersProviderIdCheckPostResponses[keyof CheckSavedApiAdminProvidersProviderIdCheckPostResponses];
 
 export type ListAllTokensApiAdminTokensGetData = {
     body?: never;
@@ -1504,6 +1931,40 @@ export type ScreenshotsApiVideosVideoIdScreenshotsGetResponses = {
 };
 
 export type ScreenshotsApiVideosVideoIdScreenshotsGetResponse = ScreenshotsApiVideosVideoIdScreenshotsGetResponses[keyof ScreenshotsApiVideosVideoIdScreenshotsGetResponses];
+
+export type FalWebhookApiWebhooksFalPostData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Video
+         */
+        video?: string | null;
+    };
+    url: '/api/webhooks/fal';
+};
+
+export type FalWebhookApiWebhooksFalPostErrors = {
+    /**
+     * Missing, invalid or stale signature, or no secret configured
+     */
+    401: unknown;
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type FalWebhookApiWebhooksFalPostError = FalWebhookApiWebhooksFalPostErrors[keyof FalWebhookApiWebhooksFalPostErrors];
+
+export type FalWebhookApiWebhooksFalPostResponses = {
+    /**
+     * Accepted (also for replays and jobs this server does not know)
+     */
+    204: void;
+};
+
+export type FalWebhookApiWebhooksFalPostResponse = FalWebhookApiWebhooksFalPostResponses[keyof FalWebhookApiWebhooksFalPostResponses];
 
 export type OpenrouterWebhookApiWebhooksOpenrouterPostData = {
     body?: never;

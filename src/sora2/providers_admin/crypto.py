@@ -1,0 +1,57 @@
+"""API keys at rest: Fernet (AES-128-CBC + HMAC-SHA256) under a key derived from one platform secret.
+
+The secret is SORA2_PROVIDER_SECRET, or else `data/provider-secret` (generated on first use, mode 600). Several
+instances sharing one database must share it too (set the variable, or share the data dir), as they share the
+JWT secret.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from sora2.auth.tokens import write_private_file
+from sora2.config import Settings
+
+SECRET_FILE = "provider-secret"
+_INFO = b"sora2 provider api keys v1"
+
+
+class KeyBoxError(Exception):
+    """A stored key cannot be decrypted (the secret changed, or the value was tampered with)."""
+
+
+class KeyBox:
+    def __init__(self, secret: str) -> None:
+        derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(secret.encode())
+        self._fernet = Fernet(base64.urlsafe_b64encode(derived))
+
+    def seal(self, plain: str) -> str:
+        return self._fernet.encrypt(plain.encode()).decode()
+
+    def open(self, sealed: str) -> str:
+        try:
+            return self._fernet.decrypt(sealed.encode()).decode()
+        except (InvalidToken, ValueError):
+            raise KeyBoxError("a stored provider key cannot be decrypted: was SORA2_PROVIDER_SECRET or "
+                              "data/provider-secret changed?") from None
+
+
+def load_keybox(settings: Settings) -> KeyBox:
+    if settings.provider_secret is not None:
+        return KeyBox(settings.provider_secret.get_secret_value())
+    path = settings.data_dir / SECRET_FILE
+    if path.exists():
+        return KeyBox(path.read_text().strip())
+    secret = secrets.token_urlsafe(32)
+    write_private_file(path, secret + "\n")
+    return KeyBox(secret)
+
+
+def key_hint(key: str) -> str:
+    """The last four characters, enough to tell keys apart and useless to an attacker."""
+    return key[-4:] if len(key) >= 12 else ""
