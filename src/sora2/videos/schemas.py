@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from sora2.db.base import epoch
 from sora2.models import Video
 from sora2.models.video import ACTIVE_STATUSES
-from sora2.providers.registry import EMULATOR_ID
+from sora2.videos.money import charged_amount, is_simulated
 from sora2.videos.signing import MediaSigner
 
 
@@ -44,9 +44,11 @@ class VideoOut(BaseModel):
     provider_metadata: str | None = None
     remix_of: str | None
     continued_from: str | None
-    cost: float
-    actual_cost: float | None
-    emulated: bool
+    cost: float = Field(description="The estimate: the provider's list price for this shape and duration (USD)")
+    actual_cost: float | None = Field(description="What the provider reported charging, when it reports it")
+    charged: float = Field(0.0, description="What counts as spent (USD): 0 when simulated or never accepted by a "
+                                            "provider; else actual_cost, or the estimate once finished")
+    emulated: bool = Field(description="Made by the built-in emulator: simulated, never charged")
     download_state: str | None
     download_error: str | None
     expires_at: int | None
@@ -55,6 +57,11 @@ class VideoOut(BaseModel):
     estimated_completion_at: int | None = None
     media: MediaUrls | None
     sprite: dict[str, Any] | None
+    favourite: bool = False
+    batch_id: str | None = Field(None, description="Variations submitted together share this id")
+    options: dict[str, Any] | None = Field(None, description="The optional create fields it was made with: "
+                                                             "aspect_ratio, resolution, seed, negative_prompt, "
+                                                             "generate_audio")
 
 
 def media_urls(video, signer: MediaSigner) -> dict[str, str | None] | None:  # noqa: ANN001
@@ -84,10 +91,13 @@ def video_out(video, signer: MediaSigner) -> dict[str, Any]:  # noqa: ANN001
         "has_input_reference": video.has_input_reference, "has_audio": video.has_audio,
         "reference_image_paths": json.dumps(references) if references else None, "provider_metadata": None,
         "remix_of": video.remix_of, "continued_from": video.continued_from, "cost": video.cost,
-        "actual_cost": video.actual_cost, "emulated": video.provider == EMULATOR_ID, "download_state": video.download_state,
+        "actual_cost": video.actual_cost, "charged": charged_amount(video), "emulated": is_simulated(video),
+        "download_state": video.download_state,
         "download_error": video.download_error, "expires_at": epoch(video.expires_at),
         "estimated_completion_at": epoch(video.expected_at) if video.status in ACTIVE_STATUSES else None,
         "media": media_urls(video, signer), "sprite": video.sprite,
+        "favourite": bool(video.favourite), "batch_id": video.batch_id,
+        "options": (video.provider_metadata or {}).get("options") or None,
     }
 
 
@@ -99,10 +109,16 @@ class VideoList(BaseModel):
 
 
 class CostStats(BaseModel):
-    user_total: float
-    user_count: int
+    user_total: float = Field(description="What your videos were charged (USD); the same as user_charged")
+    user_count: int = Field(description="Your completed videos")
     platform_total: float
     platform_count: int
+    user_estimated: float = Field(0.0, description="The sum of your videos' estimates (USD)")
+    user_charged: float = Field(0.0, description="The sum of what your videos were charged (USD)")
+    user_videos: int = Field(0, description="All your videos, whatever their status")
+    user_simulated: int = Field(0, description="How many of them the emulator made (charged $0)")
+    platform_estimated: float = 0.0
+    platform_charged: float = 0.0
 
 
 class CheckStatusOut(BaseModel):
