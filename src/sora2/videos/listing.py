@@ -6,6 +6,7 @@ it, and a new filter cannot be forgotten there.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -28,6 +29,7 @@ class ListQuery:
     created_from: datetime | None = None  # inclusive
     created_to: datetime | None = None  # exclusive
     sort: str = "newest"
+    id_prefix: str | None = None  # the CLI's short ids, like git's
 
 
 def int_param(raw: str | None, default: int, low: int, high: int) -> int:
@@ -70,7 +72,9 @@ def moment_param(name: str, raw: str | None, *, end: bool = False) -> datetime |
 def parse_list_query(*, limit: str | None, offset: str | None, status: str | None, model: str | None,
                      q: str | None, favourite: str | None = None, collection: str | None = None,
                      batch: str | None = None, created_from: str | None = None, created_to: str | None = None,
-                     sort: str | None = None) -> ListQuery:
+                     sort: str | None = None, id_prefix: str | None = None) -> ListQuery:
+    if id_prefix and not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", id_prefix):
+        raise BadRequest("id_prefix may hold only letters, digits, '-' and '_'", code="invalid_id_prefix")
     if sort not in (None, "") and sort not in SORTS:
         raise BadRequest(f"sort must be one of {', '.join(SORTS)}", code="invalid_sort")
     start, stop = moment_param("from", created_from), moment_param("to", created_to, end=True)
@@ -80,4 +84,4 @@ def parse_list_query(*, limit: str | None, offset: str | None, status: str | Non
         limit=int_param(limit, 50, 1, 200), offset=int_param(offset, 0, 0, 10_000_000),
         status=status or None, model=model or None, q=q or None, favourite=bool_param("favourite", favourite),
         collection_id=collection or None, batch_id=batch or None, created_from=start, created_to=stop,
-        sort=sort or "newest")
+        sort=sort or "newest", id_prefix=id_prefix or None)

@@ -92,6 +92,8 @@ class VideoRepository:
             conditions.append(Video.favourite.is_(query.favourite))
         if query.batch_id:
             conditions.append(Video.batch_id == query.batch_id)
+        if query.id_prefix:  # checked to hold no LIKE wildcards except '_', which is escaped
+            conditions.append(Video.id.like(query.id_prefix.replace("_", "\\_") + "%", escape="\\"))
         if query.collection_id:
             members = select(CollectionVideo.video_id).where(CollectionVideo.collection_id == query.collection_id)
             conditions.append(Video.id.in_(members))

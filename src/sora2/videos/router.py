@@ -59,11 +59,12 @@ async def list_videos(user: CurrentUser, ctx: CtxDep,
                       created_to: Annotated[str | None, Query(alias="to", description=(
                           "Made before the end of: YYYY-MM-DD (UTC), ISO date-time or epoch seconds"))] = None,
                       sort: Annotated[str | None, Query(description="newest (default), oldest, duration, cost")] = None,
+                      id_prefix: Annotated[str | None, Query(description="Ids starting with this (short ids)")] = None,
                       ) -> Response:
     """The caller's videos; filter by status, model, prompt text, star, collection, batch and date; sort."""
     query = parse_list_query(limit=limit, offset=offset, status=status, model=model, q=q, favourite=favourite,
                              collection=collection, batch=batch, created_from=created_from,
-                             created_to=created_to, sort=sort)
+                             created_to=created_to, sort=sort, id_prefix=id_prefix)
     cached = ctx.list_cache.get(user.id, query)
     if cached is None:
         version = ctx.list_cache.version(user.id)
