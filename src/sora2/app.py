@@ -168,7 +168,8 @@ def _mcp_endpoint(api: FastAPI, settings: Settings):  # noqa: ANN202
     from sora2.mcp_server.http import MCP_PATH, McpEndpoint
 
     endpoint = McpEndpoint(api, settings)
-    api.add_route(MCP_PATH, endpoint, methods=["GET", "POST", "DELETE"], include_in_schema=False)
+    for path in (MCP_PATH, MCP_PATH + "/"):  # clients and docs write both; a redirect would drop the POST body
+        api.add_route(path, endpoint, methods=["GET", "POST", "DELETE"], include_in_schema=False)
     return endpoint
 
 

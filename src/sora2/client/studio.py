@@ -265,6 +265,18 @@ class StudioClient:
             await response.aclose()
         return dest
 
+    async def download_url(self, path: str, dest: Path) -> Path:
+        """Stream a signed URL from this server (a ZIP of videos) to `dest`."""
+        try:
+            async with self._http.stream("GET", path) as response:
+                if not response.is_success:
+                    await response.aread()
+                    raise error_from_response(response)
+                await stream_to_file(response, Path(dest), None)
+        except httpx.TransportError as exc:
+            raise ServerUnreachable(self.base_url, describe_transport_error(exc)) from None
+        return Path(dest)
+
     async def wait_for_video(self, video_id: str, *, timeout: float, on_update: UpdateCallback | None = None,
                              poll_interval: float = 1.0) -> dict:
         """Poll until the video is terminal (see `is_terminal`) or `timeout` seconds pass; the last record."""
