@@ -10,10 +10,11 @@ from tests.browser.conftest import Api
 PASSWORD = "library-pass-123"
 
 
-def fresh_user(api: Api, prefix: str) -> str:
+def fresh_user(api: Api, prefix: str, role: str = "user") -> str:
     """A new user with an empty library, signed in on the API side; returns the username."""
     name = f"{prefix}-{uuid.uuid4().hex[:6]}"
-    made = api.call("admin", "POST", "/api/admin/users", json={"username": name, "password": PASSWORD})
+    made = api.call("admin", "POST", "/api/admin/users", json={"username": name, "password": PASSWORD,
+                                                                 "role": role})
     assert made.status_code == 200, made.text
     api.login(name, PASSWORD)
     return name
