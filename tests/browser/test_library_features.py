@@ -4,6 +4,7 @@ filters, multi-select with a ZIP download, share links, previous/next in the pla
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import zipfile
@@ -23,10 +24,12 @@ DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def doc_shot(page, name: str) -> None:  # noqa: ANN001
-    """A screenshot for the documentation (docs/screenshots), from the real page."""
+    """A screenshot (test-artifacts/screenshots); with SORA2_DOC_SCREENSHOTS=1 also into docs/screenshots, to refresh
+    the documentation's pictures from the real pages."""
     path = shot(page, name)
-    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(path, DOCS_SCREENSHOTS / f"{name}.png")
+    if os.environ.get("SORA2_DOC_SCREENSHOTS") == "1":
+        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, DOCS_SCREENSHOTS / f"{name}.png")
 
 
 def picture(tmp_path: Path, name: str = "start.png", size: tuple[int, int] = (640, 360)) -> str:
@@ -244,9 +247,7 @@ def test_share_link_opens_signed_out_and_stops_when_revoked(new_page, api, brows
         video = public.get_by_test_id("share-video")
         public.wait_for_function("v => v.readyState >= 2", arg=video.element_handle(), timeout=20_000)
         assert user not in public.content()
-        shot(public, "share-page")
-        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        public.screenshot(path=str(DOCS_SCREENSHOTS / "share-page.png"))
+        doc_shot(public, "share-page")
 
         # Settings lists the link with its view; revoking it ends it at once.
         page.goto("/settings#share-links")
