@@ -18,6 +18,10 @@ from sora2.apitokens.router import router as tokens_router
 from sora2.auth.ratelimit import LoginLimiter
 from sora2.auth.router import router as auth_router
 from sora2.auth.tokens import TokenCodec, load_or_create_secret, write_private_file
+from sora2.auth.ratelimit_window import WindowLimiter
+from sora2.collections.router import router as collections_router
+from sora2.presets.router import router as presets_router
+from sora2.shares.router import router as shares_router
 from sora2.bootstrap import announce_startup, ensure_initial_admin
 from sora2.config import Settings, get_settings
 from sora2.context import AppContext
@@ -39,6 +43,7 @@ from sora2.proxy import ForwardedHeaders
 from sora2.realtime.server import bridge_events, create_socket_server
 from sora2.tracker.loop import Tracker
 from sora2.users.router import router as users_router
+from sora2.videos.library_router import router as library_router
 from sora2.videos.router import router as videos_router
 from sora2.videos.listcache import ListCache
 from sora2.videos.signing import MediaSigner
@@ -130,7 +135,9 @@ async def _start(app: FastAPI, settings: Settings, emulator: tuple[Any, Any] | N
                      storage=storage, providers=_providers(settings, emulator),
                      signer=MediaSigner(secret, settings.media_url_ttl_seconds), metrics=Metrics(),
                      list_cache=ListCache(settings.media_url_ttl_seconds,
-                                          max_entries=settings.list_cache_entries))
+                                          max_entries=settings.list_cache_entries),
+                     share_limiter=WindowLimiter(settings.share_requests_per_minute, 60),
+                     share_media_limiter=WindowLimiter(settings.share_media_requests_per_minute, 60))
     if emulator is not None:
         ctx.extras["emulator"], ctx.extras["emulator_app"] = emulator
     app.state.ctx = ctx
@@ -162,7 +169,8 @@ def _mcp_endpoint(api: FastAPI, settings: Settings):  # noqa: ANN202
     from sora2.mcp_server.http import MCP_PATH, McpEndpoint
 
     endpoint = McpEndpoint(api, settings)
-    api.add_route(MCP_PATH, endpoint, methods=["GET", "POST", "DELETE"], include_in_schema=False)
+    for path in (MCP_PATH, MCP_PATH + "/"):  # clients and docs write both; a redirect would drop the POST body
+        api.add_route(path, endpoint, methods=["GET", "POST", "DELETE"], include_in_schema=False)
     return endpoint
 
 
@@ -202,8 +210,9 @@ def create_app(settings: Settings | None = None) -> ForwardedHeaders:
     api.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True,
                        allow_methods=["*"], allow_headers=["*"])
     api.add_middleware(AccessLogMiddleware)
-    for router in (auth_router, tokens_router, users_router, videos_router, providers_router,
-                   providers_admin_router, webhooks_router, health.router):
+    for router in (auth_router, tokens_router, users_router, library_router, videos_router, providers_router,
+                   providers_admin_router, webhooks_router, collections_router, presets_router, shares_router,
+                   health.router):
         api.include_router(router)
     if emulator is not None:
         api.mount("/emulator", emulator[1])

@@ -13,6 +13,7 @@ from typing import Annotated, NoReturn, TypeVar
 import typer
 
 from sora2.client import ApiError, ServerUnreachable, StudioClient, default_filename, normalize_base_url
+from sora2 import cli_library as library
 from sora2.client import credentials as store
 from sora2.client.credentials import Credentials, CredentialsError
 from sora2.client.display import (
@@ -248,7 +249,11 @@ AspectRatio = Annotated[str | None, typer.Option("--aspect-ratio",
 Resolution = Annotated[str | None, typer.Option(help="e.g. 720p, for models described by ratio")]
 Image = Annotated[Path | None, typer.Option(help="Reference image (JPEG, PNG, WebP): the first frame")]
 Wait = Annotated[bool, typer.Option("--wait", help="Wait with a progress bar, then download")]
-Out = Annotated[Path | None, typer.Option(help="Where to save the MP4 (implies --wait)")]
+Out = Annotated[str | None, typer.Option(help="File, or folder ending in / (made if missing), for the MP4 "
+                                                 "(implies --wait)")]
+Variations = Annotated[int, typer.Option("--variations", "-n", min=1, max=4,
+                                         help="Make 1-4 variations, each its own job (grouped as one batch)")]
+PresetName = Annotated[str | None, typer.Option(help="A preset's name or id (see the web studio's Settings)")]
 Timeout = Annotated[float, typer.Option(help="Seconds to wait at most")]
 IdempotencyKey = Annotated[str | None, typer.Option(help="Retrying with the same key creates no second job")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text")]
@@ -257,21 +262,35 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of text
 def create(prompt: Prompt, model: Model = None, size: Size = None, seconds: Seconds = None,
            provider: Provider = None, image: Image = None, wait: Wait = False, out: Out = None,
            timeout: Timeout = DEFAULT_WAIT_SECONDS, idempotency_key: IdempotencyKey = None,
-           as_json: AsJson = False, aspect_ratio: AspectRatio = None, resolution: Resolution = None) -> None:
-    """Create a video; with --wait or --out, wait for it and download the MP4."""
+           as_json: AsJson = False, aspect_ratio: AspectRatio = None, resolution: Resolution = None,
+           variations: Variations = 1, preset: PresetName = None) -> None:
+    """Create a video (or --variations N); with --wait or --out, wait for it and download the MP4."""
     data = _read_image(image) if image is not None else None
+    destination = library.out_path(out)
+    if variations > 1 and (image is not None or destination is not None or wait):
+        _fail("--variations works without --image, --wait and --out; follow each id with `sora2 get`")
+    extra = {k: v for k, v in (("aspect_ratio", aspect_ratio), ("resolution", resolution)) if v}
 
     async def action(client: StudioClient) -> tuple[dict, Path | None]:
+        preset_id = await library.preset_id(client, preset)
+        if preset_id:
+            extra["preset_id"] = preset_id
+        if variations > 1:
+            batch = await client.create_variations(prompt, variations, model=model, size=size, seconds=seconds,
+                                                   provider=provider, idempotency_key=idempotency_key, **extra)
+            if not as_json:
+                for video in batch["videos"]:
+                    print_created(video)
+                typer.echo(f"batch: {batch['batch_id']} (sora2 list --batch {batch['batch_id']})")
+            return batch, None
         video = await client.create_video(prompt, model=model, size=size, seconds=seconds, provider=provider,
                                           image=data, image_filename=image.name if image else "reference.png",
-                                          extra={k: v for k, v in (("aspect_ratio", aspect_ratio),
-                                                                   ("resolution", resolution)) if v},
-                                          idempotency_key=idempotency_key)
+                                          extra=extra, idempotency_key=idempotency_key)
         if not as_json:
             print_created(video)
-        if not (wait or out):
+        if not (wait or destination):
             return video, None
-        return await _wait_and_download(client, video, out, timeout, as_json)
+        return await _wait_and_download(client, video, destination, timeout, as_json)
 
     video, saved = _with_client(action)
     if as_json:
@@ -285,32 +304,50 @@ Offset = Annotated[int, typer.Option(help="Skip this many")]
 Status = Annotated[str | None, typer.Option(help="queued, in_progress, completed or failed")]
 OnlyModel = Annotated[str | None, typer.Option("--model", help="Only this model")]
 Query = Annotated[str | None, typer.Option("--query", "-q", help="Prompt contains this text")]
+Favourites = Annotated[bool, typer.Option("--favourites", help="Only starred videos")]
+InCollection = Annotated[str | None, typer.Option("--collection", help="Only videos in this collection (id or name)")]
+Batch = Annotated[str | None, typer.Option("--batch", help="Only the variations of this batch")]
+Sort = Annotated[str | None, typer.Option(help="newest (default), oldest, duration or cost")]
+From = Annotated[str | None, typer.Option("--from", help="Made on or after this day (YYYY-MM-DD)")]
+To = Annotated[str | None, typer.Option("--to", help="Made on or before this day (YYYY-MM-DD)")]
 
 
 def list_videos(limit: Limit = 20, offset: Offset = 0, status: Status = None, model: OnlyModel = None,
-                query: Query = None, as_json: AsJson = False) -> None:
-    """List your videos, newest first."""
-    page = _with_client(lambda c: c.list_videos(limit=limit, offset=offset, status=status, model=model,
-                                                q=query))
+                query: Query = None, as_json: AsJson = False, favourites: Favourites = False,
+                collection: InCollection = None, batch: Batch = None, sort: Sort = None, date_from: From = None,
+                date_to: To = None) -> None:
+    """List your videos (newest first) with short ids that get, download and rm accept, and the costs."""
+    async def action(client: StudioClient) -> tuple[dict, dict | None]:
+        page = await client.list_videos(limit=limit, offset=offset, status=status, model=model, q=query,
+                                        favourite=True if favourites else None, batch=batch, sort=sort,
+                                        collection=await library.collection_id(client, collection),
+                                        date_from=date_from, date_to=date_to)
+        return page, None if as_json else await client.cost_stats()
+
+    page, stats = _with_client(action)
     if as_json:
         echo_json(page)
     else:
-        print_video_table(page)
+        print_video_table(page, stats)
 
 
-VideoId = Annotated[str, typer.Argument(help="Video id")]
+VideoId = Annotated[str, typer.Argument(help="Video id, or a unique start of one (as `sora2 list` shows)")]
 
 
 def get(video_id: VideoId, as_json: AsJson = False) -> None:
     """Show one video."""
-    video = _with_client(lambda c: c.get_video(video_id))
+    async def action(client: StudioClient) -> dict:
+        return await client.get_video(await client.resolve_id(video_id))
+
+    video = _with_client(action)
     if as_json:
         echo_json(video)
     else:
         print_video(video)
 
 
-DownloadTo = Annotated[Path | None, typer.Option("--out", help="File or folder (default: ./ID.mp4)")]
+DownloadTo = Annotated[str | None, typer.Option("--out", help="File, or folder (made when it ends in /); "
+                                                              "default ./ID.mp4")]
 Variant = Annotated[str, typer.Option(help="video, thumbnail or spritesheet")]
 
 
@@ -318,11 +355,11 @@ def download(video_id: VideoId, out: DownloadTo = None, variant: Variant = "vide
     """Download a finished video (or its thumbnail or sprite sheet)."""
     if variant not in VARIANTS:
         _fail(f"unknown variant {variant!r}; use one of: {', '.join(VARIANTS)}")
-    dest = out or Path(default_filename(video_id, variant))
-
     async def action(client: StudioClient) -> Path:
+        full_id = await client.resolve_id(video_id)
+        dest = library.out_path(out) or Path(default_filename(full_id, variant))
         with download_progress(dest.name) as on_progress:
-            return await client.download(video_id, dest, variant=variant, on_progress=on_progress)
+            return await client.download(full_id, dest, variant=variant, on_progress=on_progress)
 
     saved = _with_client(action)
     typer.echo(f"saved {saved} ({human_size(saved.stat().st_size)})")
@@ -334,19 +371,23 @@ Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmat
 def rm(video_id: VideoId, yes: Yes = False) -> None:
     """Delete a video and its files on the server."""
     creds = _current_credentials()
-    if not yes:
-        if not sys.stdin.isatty():
-            _fail("refusing to delete without confirmation; pass --yes")
-        video = _with_client(lambda c: c.get_video(video_id), creds)
-        if not typer.confirm(f"Delete {video_id} ({(video.get('prompt') or '')[:50]!r})?", default=False):
-            _fail("not deleted")
-    _with_client(lambda c: c.delete_video(video_id), creds)
-    typer.echo(f"deleted {video_id}")
+    if not yes and not sys.stdin.isatty():
+        _fail("refusing to delete without confirmation; pass --yes")
+
+    async def find(client: StudioClient) -> dict:
+        return await client.get_video(await client.resolve_id(video_id))
+
+    video = _with_client(find, creds)
+    if not yes and not typer.confirm(f"Delete {video['id']} ({(video.get('prompt') or '')[:50]!r})?", default=False):
+        _fail("not deleted")
+    _with_client(lambda c: c.delete_video(video["id"]), creds)
+    typer.echo(f"deleted {video['id']}")
 
 
 def register(app: typer.Typer) -> None:
     """Add the client commands to the `sora2` command line."""
     for name, command in (("login", login), ("logout", logout), ("whoami", whoami), ("create", create),
-                          ("list", list_videos), ("get", get), ("download", download), ("rm", rm)):
+                          ("list", list_videos), ("get", get), ("download", download), ("rm", rm),
+                          ("star", library.star), ("unstar", library.unstar), ("share", library.share)):
         app.command(name, rich_help_panel="Client (talks to a running server)")(_guard(command))
 

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     login_window_seconds: int = 300
     media_url_ttl_seconds: int = 3600
     list_cache_entries: int = 2048  # cached list pages per instance; 0 turns the cache off
+    # Public share links, per client address and instance: pages and records, and media requests (ranges).
+    share_requests_per_minute: int = 60
+    share_media_requests_per_minute: int = 1200
 
     # uploads
     max_upload_bytes: int = 10 * 1024 * 1024

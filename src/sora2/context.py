@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from sora2.auth.principal import PrincipalCache
 from sora2.auth.ratelimit import LoginLimiter
+from sora2.auth.ratelimit_window import WindowLimiter
 from sora2.auth.tokens import TokenCodec
 from sora2.config import Settings
 from sora2.db.session import SessionFactory
@@ -43,3 +44,6 @@ class AppContext:
     fanout: "RedisFanout | None" = None  # set when SORA2_REDIS_URL is (several instances)
     provider_runtime: "ProviderRuntime | None" = None  # providers configured at runtime (admin page, CLI)
     extras: dict[str, Any] = field(default_factory=dict)
+    # Public share links: page and record requests, and media requests (ranges come many per view), per address.
+    share_limiter: WindowLimiter = field(default_factory=lambda: WindowLimiter(60, 60))
+    share_media_limiter: WindowLimiter = field(default_factory=lambda: WindowLimiter(1200, 60))

@@ -98,7 +98,7 @@ async def test_the_original_mcp_servers_eight_tools(live_server):
     server = OriginalMcpServer(live_server.url, "admin", ADMIN_PASSWORD)
     try:
         created = await server.create_video("a lighthouse in fog")
-        assert created["status"] in ("queued", "in_progress") and created["cost"] == pytest.approx(0.8)
+        assert created["status"] in ("queued", "in_progress") and created["cost"] == 0.0  # the emulator is simulated
         assert created["openai_video_id"] is None or isinstance(created["openai_video_id"], str)
 
         checked = await server.force_check_status(created["video_id"])

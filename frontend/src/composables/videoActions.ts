@@ -7,13 +7,19 @@ import { downloadUrl, isFresh } from '@/lib/media'
 import { useNotifyStore } from '@/stores/notify'
 import { useVideosStore } from '@/stores/videos'
 
-export type VideoAction = 'play' | 'download' | 'remix' | 'continue' | 'retry' | 'check' | 'delete'
+export type VideoAction =
+  | 'play' | 'download' | 'remix' | 'continue' | 'retry' | 'check' | 'delete'
+  | 'reuse' | 'favourite' | 'collect' | 'share' | 'compare'
 export type DeriveMode = 'remix' | 'continue'
 
 export interface VideoActions {
   state: {
     derive: { mode: DeriveMode; video: VideoOut } | null
     deleting: VideoOut | null
+    /** Videos to put into collections (one from a card or the player, several from a selection). */
+    collecting: VideoOut[] | null
+    /** What to make a share link for. */
+    sharing: { video?: VideoOut; collection?: { id: string; name: string } } | null
     busy: boolean
     /** Why the last remix/continue failed, shown in its dialog. */
     error: string | null
@@ -36,7 +42,9 @@ export function provideVideoActions(): VideoActions {
   const router = useRouter()
   const videos = useVideosStore()
   const notify = useNotifyStore()
-  const state = reactive<VideoActions['state']>({ derive: null, deleting: null, busy: false, error: null })
+  const state = reactive<VideoActions['state']>({
+    derive: null, deleting: null, collecting: null, sharing: null, busy: false, error: null,
+  })
 
   async function withFreshMedia(video: VideoOut): Promise<VideoOut> {
     return isFresh(video.media?.video) ? video : videos.refresh(video.id)
@@ -68,7 +76,8 @@ export function provideVideoActions(): VideoActions {
   async function run(action: VideoAction, video: VideoOut): Promise<void> {
     switch (action) {
       case 'play':
-        await router.push({ name: 'video', params: { id: video.id } })
+        // The library's filters stay in the URL, so previous/next and closing keep the same view.
+        await router.push({ name: 'video', params: { id: video.id }, query: router.currentRoute.value.query })
         return
       case 'download':
         return attempt(() => download(video))
@@ -83,6 +92,20 @@ export function provideVideoActions(): VideoActions {
         return attempt(() => videos.checkStatus(video.id), 'Asked the provider for news.')
       case 'delete':
         state.deleting = video
+        return
+      case 'reuse':
+        await router.push({ name: 'create', query: { reuse: video.id } })
+        return
+      case 'favourite':
+        return attempt(() => videos.setFavourite(video.id, !video.favourite))
+      case 'collect':
+        state.collecting = [video]
+        return
+      case 'share':
+        state.sharing = { video }
+        return
+      case 'compare':
+        await router.push({ name: 'library', query: { batch: video.batch_id ?? undefined } })
     }
   }
 
@@ -94,7 +117,9 @@ export function provideVideoActions(): VideoActions {
       await videos.remove(video.id)
       notify.success('Video deleted and its files removed.')
       const current = router.currentRoute.value
-      if (current.name === 'video' && current.params.id === video.id) await router.replace({ name: 'library' })
+      if (current.name === 'video' && current.params.id === video.id) {
+        await router.replace({ name: 'library', query: current.query })
+      }
     } catch (err) {
       notify.error((err as Error).message)
     } finally {
@@ -127,6 +152,8 @@ export function provideVideoActions(): VideoActions {
     if (state.busy) return
     state.derive = null
     state.deleting = null
+    state.collecting = null
+    state.sharing = null
   }
 
   const actions: VideoActions = { state, run, confirmDelete, submitDerive, close }

@@ -71,3 +71,15 @@ export function failureText(message: string | null | undefined, downloadState?: 
   }
   return trimmed
 }
+
+interface Priced {
+  cost: number
+  charged?: number
+  emulated: boolean
+}
+
+/** The estimate and what was charged, told apart, in the same words everywhere (card, player, totals). */
+export function costLine(video: Priced): string {
+  if (video.emulated) return `${money(0)} · simulated`
+  return `Est. ${money(video.cost)} · charged ${money(video.charged ?? 0)}`
+}

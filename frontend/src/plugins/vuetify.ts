@@ -32,9 +32,12 @@ export default createVuetify({
           secondary: '#00838f',
           success: '#2e7d32',
           info: '#1565c0',
-          warning: '#b26a00',
+          // Dark enough for 4.5:1 as text on white and on its own tonal tint (labels, pills, alerts).
+          warning: '#8a5300',
           error: '#c62828',
         },
+        // Secondary text (field labels, hints, counters) at 4.5:1 or better on white; Vuetify's default is 4.3:1.
+        variables: { 'medium-emphasis-opacity': 0.72 },
       },
     },
   },

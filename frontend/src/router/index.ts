@@ -25,6 +25,9 @@ const router = createRouter({
         { path: 'videos/:id', name: 'video', component: () => import('@/pages/VideoPage.vue'), meta: { title: 'Player' } },
       ],
     },
+    { path: '/collections', name: 'collections', component: () => import('@/pages/CollectionsPage.vue'), meta: { title: 'Collections' } },
+    // A share link's page: public, no app shell (the server writes its head for link previews).
+    { path: '/s/:token', name: 'share', component: () => import('@/pages/SharePage.vue'), meta: { public: true, title: 'Shared video' } },
     { path: '/create', name: 'create', component: () => import('@/pages/CreatePage.vue'), meta: { title: 'Create' } },
     { path: '/settings', name: 'settings', component: () => import('@/pages/SettingsPage.vue'), meta: { title: 'Settings' } },
     {
@@ -54,12 +57,14 @@ export function guard(to: RouteLocationNormalized) {
     return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
   }
   if (to.name === 'login' && auth.isAuthenticated) return safeRedirect(to.query.redirect)
+  if (to.name === 'share') return true
   if (to.meta.admin && !auth.isAdmin) return { name: 'library' }
   return true
 }
 
 router.beforeEach(guard)
 router.afterEach((to) => {
+  if (to.name === 'share') return // its title comes from the server (the link's own title)
   document.title = to.meta.title ? `${to.meta.title} · Sora2 Studio` : 'Sora2 Studio'
 })
 

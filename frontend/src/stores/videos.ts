@@ -1,7 +1,8 @@
 import { defineStore } from 'pinia'
 import { computed, reactive, ref } from 'vue'
-import { api, type ContinueBody, type CostStats, type Lineage, type VideoOut } from '@/api'
+import { api, type BatchOut, type BulkAction, type ContinueBody, type CostStats, type Lineage, type VideoOut } from '@/api'
 import { type CreateDraft, draftToForm } from '@/lib/capabilities'
+import { type LibraryFilters, apiQuery, emptyFilters } from '@/lib/libraryQuery'
 
 export const PAGE_SIZE = 24
 const FINAL = new Set(['completed', 'failed'])
@@ -24,11 +25,7 @@ export interface EventOutcome {
   needsRefresh?: boolean
 }
 
-export interface LibraryFilters {
-  status: string | null
-  model: string | null
-  q: string
-}
+export type { LibraryFilters }
 
 export const useVideosStore = defineStore('videos', () => {
   const items = ref<VideoOut[]>([])
@@ -36,7 +33,7 @@ export const useVideosStore = defineStore('videos', () => {
    * undo them (a job may be submitted, and its expected completion sent, while the library loads). */
   const recentEvents = new Map<string, { at: number; fields: Partial<VideoOut> }>()
   const total = ref(0)
-  const filters = reactive<LibraryFilters>({ status: null, model: null, q: '' })
+  const filters = reactive<LibraryFilters>(emptyFilters())
   const loading = ref(false)
   const loadingMore = ref(false)
   const loaded = ref(false)
@@ -49,7 +46,7 @@ export const useVideosStore = defineStore('videos', () => {
   const activeCount = computed(() => items.value.filter((v) => !FINAL.has(v.status)).length)
 
   function query() {
-    return { status: filters.status ?? undefined, model: filters.model ?? undefined, q: filters.q.trim() || undefined }
+    return apiQuery(filters)
   }
 
   async function load(): Promise<void> {
@@ -104,7 +101,11 @@ export const useVideosStore = defineStore('videos', () => {
     return items.value.find((v) => v.id === id)
   }
 
+  /** Whether a video the server just told us about belongs at the top of this view (new videos only). */
   function matchesFilters(video: VideoOut): boolean {
+    // Views ordered otherwise, or filtered by what a new video cannot have yet, learn of it on the next load.
+    if (filters.sort !== 'newest' || filters.collection || filters.favourite || filters.to) return false
+    if (filters.batch && video.batch_id !== filters.batch) return false
     if (filters.status && video.status !== filters.status) return false
     if (filters.model && video.model !== filters.model) return false
     const q = filters.q.trim().toLowerCase()
@@ -165,8 +166,48 @@ export const useVideosStore = defineStore('videos', () => {
     return video
   }
 
-  async function create(draft: CreateDraft, idempotencyKey: string): Promise<VideoOut> {
-    return adopt(await api.createVideo(draftToForm(draft), idempotencyKey))
+  async function create(draft: CreateDraft, idempotencyKey: string, presetId?: string | null): Promise<VideoOut> {
+    const form = draftToForm(draft)
+    if (presetId) form.set('preset_id', presetId)
+    return adopt(await api.createVideo(form, idempotencyKey))
+  }
+
+  /** Several variations of one draft: one request, one batch id, each its own job. */
+  async function createVariations(draft: CreateDraft, count: number, idempotencyKey: string,
+    presetId?: string | null): Promise<BatchOut> {
+    const form = draftToForm(draft)
+    form.set('count', String(count))
+    if (presetId) form.set('preset_id', presetId)
+    const batch = await api.createVariations(form, idempotencyKey)
+    batch.videos.forEach((video) => adopt(video))
+    return batch
+  }
+
+  async function setFavourite(id: string, on: boolean): Promise<VideoOut> {
+    const current = get(id)
+    if (current) current.favourite = on // at once; the answer (or an error) settles it
+    try {
+      const video = await api.setFavourite(id, on)
+      upsert(video)
+      return video
+    } catch (err) {
+      if (current) current.favourite = !on
+      throw err
+    }
+  }
+
+  /** One action on several videos; returns how many it applied to. */
+  async function bulk(action: BulkAction, ids: string[], collectionId?: string): Promise<number> {
+    const result = await api.bulk(action, ids, collectionId)
+    if (action === 'delete') result.done.forEach(forget)
+    if (action === 'favourite' || action === 'unfavourite') {
+      for (const id of result.done) {
+        const video = get(id)
+        if (video) video.favourite = action === 'favourite'
+      }
+    }
+    void loadStats()
+    return result.done.length
   }
 
   async function remix(id: string, prompt: string, idempotencyKey: string): Promise<VideoOut> {
@@ -211,12 +252,13 @@ export const useVideosStore = defineStore('videos', () => {
     total.value = 0
     loaded.value = false
     stats.value = null
-    Object.assign(filters, { status: null, model: null, q: '' })
+    Object.assign(filters, emptyFilters())
   }
 
   return {
     items, total, filters, loading, loadingMore, loaded, error, stats, hasMore, activeCount,
-    load, loadMore, get, upsert, applyEvent, refresh, create, remix, continueFrom, remove, retryDownload,
+    load, loadMore, get, upsert, applyEvent, refresh, create, createVariations, setFavourite, bulk, remix,
+    continueFrom, remove, retryDownload,
     checkStatus, lineage, loadStats, reset,
   }
 })

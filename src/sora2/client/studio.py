@@ -142,9 +142,73 @@ class StudioClient:
         return await self._request("GET", f"/api/videos/{video_id}")
 
     async def list_videos(self, *, limit: int = 20, offset: int = 0, status: str | None = None,
-                          model: str | None = None, q: str | None = None) -> dict:
-        params = _drop_none({"limit": limit, "offset": offset, "status": status, "model": model, "q": q})
+                          model: str | None = None, q: str | None = None, **filters: Any) -> dict:
+        """`filters`: favourite, collection, batch, sort, id_prefix, and date_from / date_to (sent as from / to)."""
+        renamed = {"from": filters.pop("date_from", None), "to": filters.pop("date_to", None), **filters}
+        if isinstance(renamed.get("favourite"), bool):
+            renamed["favourite"] = str(renamed["favourite"]).lower()
+        params = _drop_none({"limit": limit, "offset": offset, "status": status, "model": model, "q": q, **renamed})
         return await self._request("GET", "/api/videos", params=params)
+
+    async def resolve_id(self, video_id: str) -> str:
+        """A full id from a unique prefix (like git): `sora2 get 3f2a9c1b` works when one video starts so."""
+        if len(video_id) >= 36:
+            return video_id
+        page = await self.list_videos(limit=5, id_prefix=video_id)
+        matches = [v["id"] for v in page["videos"]]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise ApiError(404, f"Video not found: no video id starts with {video_id!r}", "not_found")
+        raise ApiError(400, f"{video_id!r} is ambiguous: {page['total']} videos start with it "
+                            f"({', '.join(m[:12] for m in matches)}…); give more characters", "ambiguous_id")
+
+    async def create_variations(self, prompt: str, count: int, *, idempotency_key: str | None = None,
+                                **fields: Any) -> dict:
+        """POST /api/videos/batch: `count` videos of one request, grouped by a batch id (JSON; no image)."""
+        body = _drop_none({"prompt": prompt, "count": count, **fields})
+        if body.get("seconds") is not None:
+            body["seconds"] = str(body["seconds"])
+        return await self._request("POST", "/api/videos/batch", json=body, idempotency_key=idempotency_key)
+
+    async def set_favourite(self, video_id: str, favourite: bool = True) -> dict:
+        return await self._request("PUT" if favourite else "DELETE", f"/api/videos/{video_id}/favourite")
+
+    async def bulk(self, action: str, video_ids: list[str], collection_id: str | None = None) -> dict:
+        body = _drop_none({"action": action, "video_ids": video_ids, "collection_id": collection_id})
+        return await self._request("POST", "/api/videos/bulk", json=body)
+
+    async def prepare_archive(self, video_ids: list[str]) -> dict:
+        return await self._request("POST", "/api/videos/archive", json={"video_ids": video_ids})
+
+    # -- collections, presets, share links ---------------------------------------------------------------
+
+    async def collections(self, video_id: str | None = None) -> dict:
+        return await self._request("GET", "/api/collections", params=_drop_none({"video_id": video_id}))
+
+    async def create_collection(self, name: str) -> dict:
+        return await self._request("POST", "/api/collections", json={"name": name})
+
+    async def add_to_collection(self, collection_id: str, video_ids: list[str]) -> dict:
+        return await self._request("POST", f"/api/collections/{collection_id}/videos", json={"video_ids": video_ids})
+
+    async def remove_from_collection(self, collection_id: str, video_id: str) -> dict:
+        return await self._request("DELETE", f"/api/collections/{collection_id}/videos/{video_id}")
+
+    async def presets(self) -> dict:
+        return await self._request("GET", "/api/presets")
+
+    async def create_share(self, *, video_id: str | None = None, collection_id: str | None = None,
+                           show_prompt: bool = False, expires_in_days: int | None = None) -> dict:
+        body = _drop_none({"video_id": video_id, "collection_id": collection_id, "show_prompt": show_prompt,
+                           "expires_in_days": expires_in_days})
+        return await self._request("POST", "/api/shares", json=body)
+
+    async def shares(self) -> dict:
+        return await self._request("GET", "/api/shares")
+
+    async def revoke_share(self, share_id: str) -> dict:
+        return await self._request("DELETE", f"/api/shares/{share_id}")
 
     async def remix_video(self, video_id: str, prompt: str, *, idempotency_key: str | None = None) -> dict:
         return await self._request("POST", f"/api/videos/{video_id}/remix", json={"prompt": prompt},
@@ -201,6 +265,7 @@ class StudioClient:
         dest = Path(dest)
         if dest.is_dir():
             dest = dest / default_filename(video_id, variant)
+        dest.parent.mkdir(parents=True, exist_ok=True)
         request = self._http.build_request("GET", f"/api/videos/{video_id}/content",
                                            params={"variant": variant}, headers=self._headers())
         try:
@@ -218,6 +283,18 @@ class StudioClient:
         finally:
             await response.aclose()
         return dest
+
+    async def download_url(self, path: str, dest: Path) -> Path:
+        """Stream a signed URL from this server (a ZIP of videos) to `dest`."""
+        try:
+            async with self._http.stream("GET", path) as response:
+                if not response.is_success:
+                    await response.aread()
+                    raise error_from_response(response)
+                await stream_to_file(response, Path(dest), None)
+        except httpx.TransportError as exc:
+            raise ServerUnreachable(self.base_url, describe_transport_error(exc)) from None
+        return Path(dest)
 
     async def wait_for_video(self, video_id: str, *, timeout: float, on_update: UpdateCallback | None = None,
                              poll_interval: float = 1.0) -> dict:

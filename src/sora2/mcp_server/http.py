@@ -83,6 +83,8 @@ class McpEndpoint:
         except AppError as exc:
             await _deny(send, exc)
             return
+        if scope.get("path") == MCP_PATH + "/":
+            scope = {**scope, "path": MCP_PATH, "raw_path": MCP_PATH.encode()}
         await self._app(scope, receive, send)
 
 

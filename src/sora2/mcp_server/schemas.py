@@ -7,6 +7,16 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 
+def as_seconds(value: object) -> int | float | str:
+    """The record's seconds ("8") as the number a tool takes (seconds in = seconds out)."""
+    text = str(value)
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return int(number) if number.is_integer() else number
+
+
 class VideoInfo(BaseModel):
     id: str
     status: str = Field(description="queued, in_progress, completed or failed (the original's four values)")
@@ -17,11 +27,16 @@ class VideoInfo(BaseModel):
     prompt: str
     model: str
     size: str
-    seconds: str
+    seconds: int | float | str = Field(description="Duration in seconds")
     provider: str | None = None
-    emulated: bool = Field(False, description="True when made by the built-in offline emulator, not a real model")
-    estimated_cost: float = Field(0.0, description="USD, from the provider's price table")
+    emulated: bool = Field(False, description="True when made by the built-in offline emulator: simulated, $0")
+    estimated_cost: float = Field(0.0, description="USD, the estimate from the provider's price list")
+    charged_cost: float = Field(0.0, description="USD actually charged: 0 when simulated or never accepted by "
+                                                 "the provider; else the provider's figure, or the estimate once "
+                                                 "finished")
     actual_cost: float | None = Field(None, description="USD, as billed by the provider, when it reports it")
+    favourite: bool = False
+    batch_id: str | None = Field(None, description="Shared by variations created together")
     error_message: str | None = None
     download_state: str | None = Field(None, description="pending, done, failed or expired (the local MP4)")
     remix_of: str | None = None
@@ -32,8 +47,9 @@ class VideoInfo(BaseModel):
 
     @classmethod
     def of(cls, record: dict[str, Any]) -> "VideoInfo":
-        return cls(**{k: record.get(k) for k in cls.model_fields if k in record and record.get(k) is not None},
-                   estimated_cost=record.get("cost") or 0.0)
+        fields = {k: record.get(k) for k in cls.model_fields if k in record and record.get(k) is not None}
+        fields["seconds"] = as_seconds(record.get("seconds"))
+        return cls(**fields, estimated_cost=record.get("cost") or 0.0, charged_cost=record.get("charged") or 0.0)
 
 
 class CreateResult(BaseModel):
@@ -41,11 +57,19 @@ class CreateResult(BaseModel):
     status: str
     model: str
     size: str
-    seconds: str
+    seconds: int | float | str
     provider: str | None = None
     emulated: bool = False
-    estimated_cost: float
+    estimated_cost: float = Field(description="USD; 0 for the emulator (simulated)")
+    batch_id: str | None = None
     next_step: str = "Call wait_for_video with this id to follow it."
+
+
+class VariationsResult(BaseModel):
+    batch_id: str
+    videos: list[CreateResult]
+    estimated_total: float = Field(description="USD for all the variations together")
+    next_step: str = "Call wait_for_video with each id, or list_videos with this batch_id."
 
 
 class VideoList(BaseModel):
@@ -102,7 +126,11 @@ class DeleteResult(BaseModel):
 
 
 class CostStats(BaseModel):
-    user_total: float = Field(description="USD spent on your completed videos")
-    user_count: int
+    user_total: float = Field(description="USD charged for your videos (the same as user_charged)")
+    user_count: int = Field(description="Your completed videos")
     platform_total: float = Field(description="All users (admins); your own figures otherwise")
     platform_count: int
+    user_estimated: float = Field(0.0, description="USD: the sum of your videos' estimates")
+    user_charged: float = Field(0.0, description="USD: what your videos were actually charged")
+    user_videos: int = Field(0, description="All your videos")
+    user_simulated: int = Field(0, description="Videos the emulator made (never charged)")

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import mcp.types as types
-from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from pydantic import Field
 
@@ -17,8 +17,11 @@ from sora2.mcp_server.backend import Backend
 from sora2.mcp_server.images import load_image
 from sora2.mcp_server.job_tools import register_job_tools
 from sora2.mcp_server.schemas import (
-    CostStats, CreateResult, DeleteResult, DownloadResult, ModelsResult, VideoInfo, VideoList, WaitResult,
+    CostStats, CreateResult, DeleteResult, DownloadResult, ModelsResult, VariationsResult, VideoInfo, VideoList,
+    WaitResult, as_seconds,
 )
+from sora2.mcp_server.server import StudioMCPServer, tidy_descriptions
+from sora2.mcp_server.library_tools import register_library_tools
 
 MAX_WAIT_SECONDS = 45  # below common MCP client timeouts (60 s): agents call again to keep waiting
 WAIT_POLL_SECONDS = 0.5
@@ -36,8 +39,19 @@ Orientation = Literal["landscape", "portrait", "square"]
 
 def _created(record: dict) -> CreateResult:
     return CreateResult(id=record["id"], status=record["status"], model=record["model"], size=record["size"],
-                        seconds=str(record["seconds"]), provider=record.get("provider"),
-                        emulated=bool(record.get("emulated")), estimated_cost=record.get("cost") or 0.0)
+                        seconds=as_seconds(record["seconds"]), provider=record.get("provider"),
+                        emulated=bool(record.get("emulated")), estimated_cost=record.get("cost") or 0.0,
+                        batch_id=record.get("batch_id"))
+
+
+async def _preset_id(client, preset: str | None) -> str | None:  # noqa: ANN001
+    if not preset:
+        return None
+    presets = (await client.presets())["presets"]
+    found = next((p["id"] for p in presets if preset in (p["id"], p["name"])), None)
+    if found is None:
+        raise ToolError(f"No preset {preset!r}; call list_presets for the names")
+    return found
 
 
 def _shape(width: int, height: int) -> str:
@@ -62,8 +76,8 @@ def _pick_shape(models: dict, provider: str | None, model: str | None, orientati
     raise ToolError(f"Model {caps['id']} offers no {orientation} size; sizes: {', '.join(caps.get('sizes') or [])}")
 
 
-def build_server(backend: Backend) -> MCPServer:
-    mcp = MCPServer("sora2", title="Sora2 Platform", instructions=INSTRUCTIONS, version="0.1.0")
+def build_server(backend: Backend) -> StudioMCPServer:
+    mcp = StudioMCPServer("sora2", title="Sora2 Platform", instructions=INSTRUCTIONS, version="0.1.0")
 
     @mcp.tool(annotations=READ_ONLY)
     async def list_models(ctx: Context) -> ModelsResult:
@@ -86,22 +100,49 @@ def build_server(backend: Backend) -> MCPServer:
         image_path: Annotated[str | None, Field(description="Local image file as the first frame (stdio only)")] = None,
         image_url: Annotated[str | None, Field(description="http(s) URL of an image to use as the first frame")] = None,
         image_base64: Annotated[str | None, Field(description="Base64 (or data: URL) image as the first frame")] = None,
+        preset: Annotated[str | None, Field(description="A preset's name or id (list_presets): fills the "
+                                                        "settings not given and adds its prompt style")] = None,
+        idempotency_key: Annotated[str | None, Field(description="Any unique string; calling again with the same "
+                                                                 "key returns the same video, never a second job",
+                                                     max_length=255)] = None,
     ) -> CreateResult:
         """Start generating a video from a prompt and an optional reference image (the image is fitted to the
         size and becomes the first frame). Returns at once with the id, status and estimated cost; follow it with
-        wait_for_video."""
+        wait_for_video. Pass an idempotency_key so a retried call cannot pay for a second video."""
         image = await load_image(path=image_path, url=image_url, data=image_base64, local_files=backend.local_files,
                                  fetch_private_urls=backend.fetch_private_urls)
         async with backend.session(ctx) as client:
-            extra = {"aspect_ratio": aspect_ratio, "resolution": resolution}
+            extra = {"aspect_ratio": aspect_ratio, "resolution": resolution,
+                     "preset_id": await _preset_id(client, preset)}
             if orientation and not size and not aspect_ratio:
                 extra.update(_pick_shape(await client.providers(), provider, model, orientation))
             size = extra.pop("size", size)
             record = await client.create_video(
                 prompt, model=model, size=size, seconds=seconds, provider=provider,
                 image=image[0] if image else None, image_filename=image[1] if image else "reference.png",
-                extra={k: v for k, v in extra.items() if v is not None})
+                extra={k: v for k, v in extra.items() if v is not None}, idempotency_key=idempotency_key)
         return _created(record)
+
+    @mcp.tool(annotations=CREATES)
+    async def create_variations(
+        ctx: Context,
+        prompt: Annotated[str, Field(description="What the videos show")],
+        count: Annotated[int, Field(ge=1, le=4, description="How many variations, 1 to 4")] = 2,
+        model: Annotated[str | None, Field(description="A model id from list_models")] = None,
+        size: Annotated[str | None, Field(description="WIDTHxHEIGHT, e.g. 1280x720")] = None,
+        seconds: Annotated[int | None, Field(description="Duration; one of the model's durations")] = None,
+        preset: Annotated[str | None, Field(description="A preset's name or id (list_presets)")] = None,
+        idempotency_key: Annotated[str | None, Field(description="Calling again with the same key returns the "
+                                                                 "same videos", max_length=200)] = None,
+    ) -> VariationsResult:
+        """Start several variations of one prompt to compare: each is its own job (and costs its own estimate),
+        all share a batch_id (list_videos with batch_id shows them together)."""
+        async with backend.session(ctx) as client:
+            batch = await client.create_variations(prompt, count, model=model, size=size, seconds=seconds,
+                                                   preset_id=await _preset_id(client, preset),
+                                                   idempotency_key=idempotency_key)
+        return VariationsResult(batch_id=batch["batch_id"], videos=[_created(v) for v in batch["videos"]],
+                                estimated_total=batch["estimated_total"])
 
     @mcp.tool(annotations=READ_ONLY)
     async def get_video(ctx: Context, video_id: VideoId) -> VideoInfo:
@@ -117,11 +158,19 @@ def build_server(backend: Backend) -> MCPServer:
         model: Annotated[str | None, Field(description="Only videos of this model")] = None,
         query: Annotated[str | None, Field(description="Words the prompt contains")] = None,
         limit: Annotated[int, Field(ge=1, le=100, description="Page size")] = 20,
-        offset: Annotated[int, Field(ge=0, description="How many to skip (newest first)")] = 0,
+        offset: Annotated[int, Field(ge=0, description="How many to skip")] = 0,
+        favourites_only: Annotated[bool, Field(description="Only starred videos")] = False,
+        collection_id: Annotated[str | None, Field(description="Only videos in this collection")] = None,
+        batch_id: Annotated[str | None, Field(description="Only the variations of this batch")] = None,
+        sort: Annotated[Literal["newest", "oldest", "duration", "cost"], Field(description="Order")] = "newest",
+        date_from: Annotated[str | None, Field(description="Made on or after this day, YYYY-MM-DD")] = None,
+        date_to: Annotated[str | None, Field(description="Made on or before this day, YYYY-MM-DD")] = None,
     ) -> VideoList:
-        """Your videos, newest first, with filters and paging."""
+        """Your videos, with filters (status, model, words, star, collection, batch, dates), sort and paging."""
         async with backend.session(ctx) as client:
-            page = await client.list_videos(limit=limit, offset=offset, status=status, model=model, q=query)
+            page = await client.list_videos(limit=limit, offset=offset, status=status, model=model, q=query,
+                                            favourite=True if favourites_only else None, collection=collection_id,
+                                            batch=batch_id, sort=sort, date_from=date_from, date_to=date_to)
         return VideoList(videos=[VideoInfo.of(v) for v in page["videos"]], total=page.get("total"),
                          limit=page["limit"], offset=page["offset"])
 
@@ -227,11 +276,13 @@ def build_server(backend: Backend) -> MCPServer:
 
     @mcp.tool(annotations=READ_ONLY)
     async def get_cost_stats(ctx: Context) -> CostStats:
-        """What your completed videos cost in USD (and the whole platform's, for admins)."""
+        """What your videos cost in USD, the estimate and what was actually charged told apart (simulated
+        emulator videos are $0), and the whole platform's figures for admins."""
         async with backend.session(ctx) as client:
             return CostStats.model_validate(await client.cost_stats())
 
     register_job_tools(mcp, backend, _created)
+    register_library_tools(mcp, backend)
 
     @mcp.resource("sora2://videos/{video_id}", name="video", mime_type="application/json",
                   description="A video's metadata (the same as get_video)")
@@ -251,5 +302,6 @@ def build_server(backend: Backend) -> MCPServer:
         except ToolError as exc:
             raise ResourceError(str(exc)) from None
 
+    tidy_descriptions(mcp)
     return mcp
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sora2.db.base import Base, TimestampMixin, UTCDateTime
@@ -33,6 +33,7 @@ class Video(TimestampMixin, Base):
         Index("ix_videos_due", "status", "next_check_at"),
         # Webhooks find jobs by provider id; unique, so two rows can never adopt the same paid job.
         Index("ix_videos_provider_job", "provider", "provider_video_id", unique=True),
+        Index("ix_videos_user_favourite", "user_id", "favourite"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -65,6 +66,10 @@ class Video(TimestampMixin, Base):
     actual_cost: Mapped[float | None] = mapped_column(Float, default=None)
     idempotency_key: Mapped[str | None] = mapped_column(String(255), default=None)
     provider_metadata: Mapped[dict | None] = mapped_column(JSON, default=None)
+
+    # organising (issue #11): the owner's star, and the variations submitted together share a batch id
+    favourite: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    batch_id: Mapped[str | None] = mapped_column(String(36), default=None, index=True)
 
     # job bookkeeping
     submit_state: Mapped[str] = mapped_column(String(16), default=SUBMIT_PENDING)

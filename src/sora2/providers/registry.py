@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 import httpx
 
@@ -112,9 +113,15 @@ class ProviderRegistry:
             await provider.close()
 
 
+def _free(model: ModelCapabilities) -> ModelCapabilities:
+    """A simulated render costs nothing: the emulator's models carry a price of $0, so every estimate says so."""
+    return replace(model, price_per_second={size: 0.0 for size in model.price_per_second},
+                   price_per_second_by_resolution={res: 0.0 for res in model.price_per_second_by_resolution})
+
+
 def emulator_info(settings: Settings) -> ProviderInfo:
     return ProviderInfo(id=EMULATOR_ID, name="Built-in emulator (offline, simulated)",
-                        models=openai_video_models(remix=True), emulated=True,
+                        models=tuple(_free(m) for m in openai_video_models(remix=True)), emulated=True,
                         concurrency=settings.emulator_concurrency, idempotent_create=True,
                         request_timeout=settings.emulator_timeout_seconds)
 

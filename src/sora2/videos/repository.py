@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Row, and_, func, or_, select, update
+from sqlalchemy import Float, Row, and_, case, cast, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sora2.models import Video
+from sora2.models import CollectionVideo, Video
+from sora2.providers.registry import EMULATOR_ID
+from sora2.videos.listing import ListQuery
 from sora2.models.video import (
     ACTIVE_STATUSES, COMPLETED, DL_PENDING, QUEUED, SUBMIT_CONFIRMING, SUBMIT_PENDING, SUBMIT_SUBMITTED,
     SUBMIT_SUBMITTING, SUBMIT_UNCONFIRMED,
@@ -22,7 +24,18 @@ PUBLIC_COLUMNS = tuple(Video.__table__.c[name] for name in (
     "created_at", "completed_at", "file_name", "thumbnail_name", "spritesheet_name", "error_message",
     "has_input_reference", "has_audio", "reference_images", "remix_of", "continued_from", "cost", "actual_cost",
     "download_state", "download_error", "expires_at", "sprite", "expected_at", "retry_of", "cancelled_at",
-    "submit_state", "requested_model"))
+    "submit_state", "requested_model", "provider_metadata", "favourite", "batch_id"))
+
+# What counts as charged, in SQL: the same rule as videos.money.charged_amount (tests hold them together).
+CHARGED = case(
+    (Video.provider == EMULATOR_ID, 0.0), (Video.provider_video_id.is_(None), 0.0),
+    (Video.actual_cost.is_not(None), Video.actual_cost), (Video.status == COMPLETED, Video.cost), else_=0.0)
+ORDERS = {
+    "newest": (Video.created_at.desc(), Video.id.desc()),
+    "oldest": (Video.created_at.asc(), Video.id.asc()),
+    "duration": (cast(Video.seconds, Float).desc(), Video.created_at.desc(), Video.id.desc()),
+    "cost": (func.coalesce(Video.actual_cost, Video.cost).desc(), Video.created_at.desc(), Video.id.desc()),
+}
 
 
 def _lease_free(now: datetime, owner: str):  # noqa: ANN202
@@ -78,28 +91,41 @@ class VideoRepository:
             select(Video).where(Video.user_id == user_id, Video.idempotency_key == key))
         return result.scalar_one_or_none()
 
-    def _filtered(self, user_id: str, status: str | None, model: str | None, query: str | None):  # noqa: ANN202
+    @staticmethod
+    def _filtered(user_id: str, query: ListQuery):  # noqa: ANN205
         conditions = [Video.user_id == user_id]
-        if status:
-            conditions.append(Video.status == status)
-        if model:
-            conditions.append(Video.model == model)
-        if query:
-            escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        if query.status:
+            conditions.append(Video.status == query.status)
+        if query.model:
+            conditions.append(Video.model == query.model)
+        if query.q:
+            escaped = query.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             conditions.append(Video.prompt.ilike(f"%{escaped}%", escape="\\"))
+        if query.favourite is not None:
+            conditions.append(Video.favourite.is_(query.favourite))
+        if query.batch_id:
+            conditions.append(Video.batch_id == query.batch_id)
+        if query.id_prefix:  # checked to hold no LIKE wildcards except '_', which is escaped
+            conditions.append(Video.id.like(query.id_prefix.replace("_", "\\_") + "%", escape="\\"))
+        if query.collection_id:
+            members = select(CollectionVideo.video_id).where(CollectionVideo.collection_id == query.collection_id)
+            conditions.append(Video.id.in_(members))
+        if query.created_from:
+            conditions.append(Video.created_at >= query.created_from)
+        if query.created_to:
+            conditions.append(Video.created_at < query.created_to)
         return and_(*conditions)
 
-    async def list_for_user(self, user_id: str, *, limit: int, offset: int, status: str | None = None,
-                            model: str | None = None, query: str | None = None) -> tuple[Sequence[Row], int]:
+    async def list_for_user(self, user_id: str, query: ListQuery) -> tuple[Sequence[Row], int]:
         """A page of plain rows (public columns only, no ORM bookkeeping) and the total matching.
 
         The total rides along as an uncorrelated scalar subquery: one round trip, evaluated once by the database
         (a window count would instead make it materialise every matching row).
         """
-        where = self._filtered(user_id, status, model, query)
+        where = self._filtered(user_id, query)
         total = select(func.count()).select_from(Video).where(where).scalar_subquery().label("total_rows")
         stmt = (select(*PUBLIC_COLUMNS, total).where(where)
-                .order_by(Video.created_at.desc(), Video.id.desc()).limit(limit).offset(offset))
+                .order_by(*ORDERS[query.sort]).limit(query.limit).offset(query.offset))
         rows = (await self.session.execute(stmt)).all()
         if rows:
             return rows, rows[0].total_rows
@@ -112,19 +138,28 @@ class VideoRepository:
                 .order_by(Video.created_at.desc()).limit(limit))
         return (await self.session.execute(stmt)).all()
 
+    async def owned(self, user_id: str, video_ids: Sequence[str]) -> list[Video]:
+        """The caller's videos among `video_ids` (others' and unknown ids are simply absent)."""
+        if not video_ids:
+            return []
+        stmt = select(Video).where(Video.user_id == user_id, Video.id.in_(list(video_ids)))
+        return list((await self.session.execute(stmt)).scalars().all())
+
     async def children(self, video_id: str) -> Sequence[Video]:
         stmt = (select(Video).where(or_(Video.remix_of == video_id, Video.continued_from == video_id))
                 .order_by(Video.created_at))
         return (await self.session.execute(stmt)).scalars().all()
 
-    async def cost_totals(self, user_id: str | None) -> tuple[float, int]:
-        # What the provider charged where it said so (actual_cost), else our estimate.
-        spent = func.coalesce(Video.actual_cost, Video.cost)
-        stmt = select(func.coalesce(func.sum(spent), 0.0), func.count()).where(Video.status == COMPLETED)
+    async def cost_totals(self, user_id: str | None) -> dict[str, float | int]:
+        """Estimates and charges summed with the one charging rule; `completed` counts finished videos."""
+        stmt = select(func.coalesce(func.sum(Video.cost), 0.0), func.coalesce(func.sum(CHARGED), 0.0),
+                      func.count(), func.count().filter(Video.status == COMPLETED),
+                      func.count().filter(Video.provider == EMULATOR_ID))
         if user_id is not None:
             stmt = stmt.where(Video.user_id == user_id)
-        total, count = (await self.session.execute(stmt)).one()
-        return round(float(total), 2), int(count)
+        estimated, charged, videos, completed, simulated = (await self.session.execute(stmt)).one()
+        return {"estimated": round(float(estimated), 2), "charged": round(float(charged), 2), "videos": int(videos),
+                "completed": int(completed), "simulated": int(simulated)}
 
     # --- tracker queries -------------------------------------------------------------------------------
 

@@ -15,9 +15,12 @@ from sora2.media import MediaError, StoreUnavailable, extract_frames
 from sora2.media.store.keys import reference_key, video_file_key, video_key
 from sora2.models import Video
 from sora2.models.video import COMPLETED, DL_DONE
+from sora2.collections.service import CollectionService
 from sora2.videos.compat import for_original_client, wants_original_values
 from sora2.videos.files import media_response
+from sora2.videos.listing import int_param, parse_list_query
 from sora2.videos.outcomes import OutcomeService, RetryChanges
+from sora2.videos.repository import VideoRepository
 from sora2.videos.schemas import (
     CheckStatusOut, ContinueIn, CostStats, Estimate, Frame, Lineage, ReferenceImage, ReferenceImages, RemixIn,
     RetryIn, Screenshots, SuccessOut, UnconfirmedList, VideoList, VideoOut, video_out,
@@ -62,42 +65,48 @@ async def estimate(request: Request, user: CurrentUser, ctx: CtxDep, session: Se
 async def list_videos(request: Request, user: CurrentUser, ctx: CtxDep,
                       limit: Annotated[str | None, Query()] = None, offset: Annotated[str | None, Query()] = None,
                       status: str | None = None, model: str | None = None,
-                      q: Annotated[str | None, Query(max_length=200)] = None) -> Response:
-    """The caller's videos, newest first; filter by status, model or prompt text."""
-    size = _int_param(limit, 50, 1, 200)
-    start = _int_param(offset, 0, 0, 10_000_000)
+                      q: Annotated[str | None, Query(max_length=200)] = None,
+                      favourite: Annotated[str | None, Query(description="true: only starred videos")] = None,
+                      collection: Annotated[str | None, Query(description="Only videos in this collection")] = None,
+                      batch: Annotated[str | None, Query(description="Only the variations of this batch")] = None,
+                      created_from: Annotated[str | None, Query(alias="from", description=(
+                          "Made on or after: YYYY-MM-DD (UTC), ISO date-time or epoch seconds"))] = None,
+                      created_to: Annotated[str | None, Query(alias="to", description=(
+                          "Made before the end of: YYYY-MM-DD (UTC), ISO date-time or epoch seconds"))] = None,
+                      sort: Annotated[str | None, Query(description="newest (default), oldest, duration, cost")] = None,
+                      id_prefix: Annotated[str | None, Query(description="Ids starting with this (short ids)")] = None,
+                      ) -> Response:
+    """The caller's videos; filter by status, model, prompt text, star, collection, batch and date; sort."""
+    query = parse_list_query(limit=limit, offset=offset, status=status, model=model, q=q, favourite=favourite,
+                             collection=collection, batch=batch, created_from=created_from,
+                             created_to=created_to, sort=sort, id_prefix=id_prefix)
     original = wants_original_values(request.headers)
-    params = (size, start, status, model, q, original)
-    cached = ctx.list_cache.get(user.id, params)
+    key = (query, original)  # the original's clients see other provider values (videos.compat)
+    cached = ctx.list_cache.get(user.id, key)
     if cached is None:
         version = ctx.list_cache.version(user.id)
         async with ctx.sessions.begin() as session:  # opened only on a cache miss
-            service = _service(ctx, session)
-            videos, total = await service.repo.list_for_user(user.id, limit=size, offset=start, status=status,
-                                                             model=model, query=q)
+            if query.collection_id:
+                await CollectionService(session).get_owned(user, query.collection_id)  # 404 for others' ids
+            videos, total = await VideoRepository(session).list_for_user(user.id, query)
         # Serialised directly: validating 50 records through the response model would triple this route's cost.
-        body = {"videos": [_out(ctx, v, request) for v in videos], "limit": size, "offset": start, "total": total}
+        body = {"videos": [_out(ctx, v, request) for v in videos], "limit": query.limit, "offset": query.offset,
+                "total": total}
         cached = json.dumps(body, separators=(",", ":")).encode()
-        ctx.list_cache.put(user.id, params, version, cached)
+        ctx.list_cache.put(user.id, key, version, cached)
     return Response(cached, media_type="application/json")
-
-
-def _int_param(raw: str | None, default: int, low: int, high: int) -> int:
-    try:
-        value = int(raw) if raw not in (None, "") else default
-    except ValueError:
-        raise BadRequest(f"Expected an integer, got {raw!r}", code="invalid_integer") from None
-    return default if value <= 0 and low > 0 else min(max(value, low), high)
 
 
 @router.get("/videos/stats/costs", response_model=CostStats)
 async def cost_stats(user: CurrentUser, ctx: CtxDep, session: SessionDep) -> CostStats:
-    """Spending on completed videos: the caller's, and the platform's (admins; others see their own)."""
+    """Estimates and charges, told apart: the caller's, and the platform's (admins; others see their own)."""
     repo = _service(ctx, session).repo
-    user_total, user_count = await repo.cost_totals(user.id)
-    platform_total, platform_count = (await repo.cost_totals(None)) if user.is_admin else (user_total, user_count)
-    return CostStats(user_total=user_total, user_count=user_count, platform_total=platform_total,
-                     platform_count=platform_count)
+    mine = await repo.cost_totals(user.id)
+    everyone = (await repo.cost_totals(None)) if user.is_admin else mine
+    return CostStats(user_total=mine["charged"], user_count=mine["completed"], platform_total=everyone["charged"],
+                     platform_count=everyone["completed"], user_estimated=mine["estimated"],
+                     user_charged=mine["charged"], user_videos=mine["videos"], user_simulated=mine["simulated"],
+                     platform_estimated=everyone["estimated"], platform_charged=everyone["charged"])
 
 
 @router.get("/admin/videos/unconfirmed", response_model=UnconfirmedList)
@@ -201,7 +210,7 @@ async def screenshots(video_id: str, user: CurrentUser, ctx: CtxDep, session: Se
     video = await service.get_owned(user, video_id)
     if video.status != COMPLETED or video.download_state != DL_DONE:
         raise BadRequest("Video is not ready yet", code="not_ready")
-    count_wanted = _int_param(count, 3, 1, 10)
+    count_wanted = int_param(count, 3, 1, 10)
     try:
         async with ctx.storage.local_copy(video_key(video.id)) as mp4:
             frames = await asyncio.to_thread(extract_frames, mp4, count_wanted)

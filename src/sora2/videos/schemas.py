@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from sora2.db.base import epoch
-from sora2.providers.registry import EMULATOR_ID
+from sora2.videos.money import charged_amount, is_simulated
 from sora2.videos.signing import MediaSigner
 from sora2.videos.states import billing, compat_status, is_terminal, public_state
 
@@ -53,9 +53,11 @@ class VideoOut(BaseModel):
     remix_of: str | None
     continued_from: str | None
     retry_of: str | None = None
-    cost: float
-    actual_cost: float | None
-    emulated: bool
+    cost: float = Field(description="The estimate: the provider's list price for this shape and duration (USD)")
+    actual_cost: float | None = Field(description="What the provider reported charging, when it reports it")
+    charged: float = Field(0.0, description="What counts as spent (USD): 0 when simulated or never accepted by a "
+                                            "provider; else actual_cost, or the estimate once finished")
+    emulated: bool = Field(description="Made by the built-in emulator: simulated, never charged")
     download_state: str | None
     download_error: str | None
     expires_at: int | None
@@ -66,6 +68,11 @@ class VideoOut(BaseModel):
     requested_model: str | None = None
     media: MediaUrls | None
     sprite: dict[str, Any] | None
+    favourite: bool = False
+    batch_id: str | None = Field(None, description="Variations submitted together share this id")
+    options: dict[str, Any] | None = Field(None, description="The optional create fields it was made with: "
+                                                             "aspect_ratio, resolution, seed, negative_prompt, "
+                                                             "generate_audio")
 
 
 def media_urls(video, signer: MediaSigner) -> dict[str, str | None] | None:  # noqa: ANN001
@@ -90,18 +97,21 @@ def video_out(video, signer: MediaSigner) -> dict[str, Any]:  # noqa: ANN001
         "id": video.id, "user_id": video.user_id, "provider": video.provider, "provider_id": video.provider,
         "provider_video_id": video.provider_video_id, "openai_video_id": video.provider_video_id,
         "prompt": video.prompt, "model": video.model, "size": video.size, "seconds": video.seconds,
-        "status": compat_status(state), "state": state, "billing": billing(video), "progress": video.progress, "created_at": epoch(video.created_at) or 0,
+        "status": compat_status(state), "state": state, "billing": billing(video), "progress": video.progress,
+        "created_at": epoch(video.created_at) or 0,
         "completed_at": epoch(video.completed_at), "file_path": video.file_name,
         "thumbnail_path": video.thumbnail_name, "error_message": video.error_message,
         "has_input_reference": video.has_input_reference, "has_audio": video.has_audio,
         "reference_image_paths": json.dumps(references) if references else None, "provider_metadata": None,
         "remix_of": video.remix_of, "continued_from": video.continued_from, "retry_of": video.retry_of,
-        "cost": video.cost,
-        "actual_cost": video.actual_cost, "emulated": video.provider == EMULATOR_ID, "download_state": video.download_state,
+        "cost": video.cost, "actual_cost": video.actual_cost, "charged": charged_amount(video),
+        "emulated": is_simulated(video), "download_state": video.download_state,
         "download_error": video.download_error, "expires_at": epoch(video.expires_at),
         "estimated_completion_at": epoch(video.expected_at) if state in ("queued", "in_progress") else None,
         "requested_model": video.requested_model,
         "media": media_urls(video, signer), "sprite": video.sprite,
+        "favourite": bool(video.favourite), "batch_id": video.batch_id,
+        "options": (video.provider_metadata or {}).get("options") or None,
     }
 
 
@@ -118,10 +128,16 @@ class UnconfirmedList(BaseModel):
 
 
 class CostStats(BaseModel):
-    user_total: float
-    user_count: int
+    user_total: float = Field(description="What your videos were charged (USD); the same as user_charged")
+    user_count: int = Field(description="Your completed videos")
     platform_total: float
     platform_count: int
+    user_estimated: float = Field(0.0, description="The sum of your videos' estimates (USD)")
+    user_charged: float = Field(0.0, description="The sum of what your videos were charged (USD)")
+    user_videos: int = Field(0, description="All your videos, whatever their status")
+    user_simulated: int = Field(0, description="How many of them the emulator made (charged $0)")
+    platform_estimated: float = 0.0
+    platform_charged: float = 0.0
 
 
 class CheckStatusOut(BaseModel):

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sora2.db.base import utcnow
 from sora2.db.session import queue_event
 from sora2.errors import BadRequest, Forbidden, NotFound
-from sora2.events import JobsChanged, LibraryChanged
+from sora2.events import JobsChanged, LibraryChanged, VideoUpdated
 from sora2.media import MediaError, MediaStore, StoreUnavailable, extract_last_frame, fit_image, image_size
 from sora2.media.store.keys import reference_key, reference_name, video_key
 from sora2.auth.principal import Principal as User
@@ -53,6 +53,8 @@ class CreateParams:
     seed: object = None
     negative_prompt: object = None
     generate_audio: object = None
+    preset_id: str | None = None  # fills the fields not given and wraps the prompt (see presets.service)
+    count: object = None  # variations, for POST /api/videos/batch only
 
 
 @dataclass(frozen=True)
@@ -119,11 +121,22 @@ class VideoService:
     # --- create --------------------------------------------------------------------------------------
 
     async def create(self, user: User, params: CreateParams) -> Video:
-        prompt = _clean_prompt(params.prompt)
         if params.idempotency_key:
             existing = await self.repo.by_idempotency_key(user.id, params.idempotency_key)
             if existing is not None:
                 return existing
+        return await self._enqueue(await self.prepare(user, await self.with_preset(user, params)))
+
+    async def with_preset(self, user: User, params: CreateParams) -> CreateParams:
+        if not params.preset_id:
+            return params
+        from sora2.presets.service import PresetService  # presets build on videos, not the other way round
+
+        return await PresetService(self.session, self.providers).apply(user, params.preset_id, params)
+
+    async def prepare(self, user: User, params: CreateParams) -> Video:
+        """A checked, not yet stored video for `params`, with its reference images written."""
+        prompt = _clean_prompt(params.prompt)
         plan = self.plan(params)
         capabilities = plan.capabilities
         if params.last_image is not None and "last_frame" not in capabilities.frame_images:
@@ -141,7 +154,7 @@ class VideoService:
             await self._attach_reference(video, capabilities, params.image, params.image_fit)
         if params.last_image is not None:
             await self._attach_reference(video, capabilities, params.last_image, params.image_fit, kind="last")
-        return await self._enqueue(video)
+        return video
 
     def plan(self, params: CreateParams) -> CreatePlan:
         """Which provider and model a create goes to, with its checked shape, duration and options. One of the
@@ -216,6 +229,9 @@ class VideoService:
         await self.storage.put_bytes(reference_key(name), fitted)
         video.reference_images = [*(video.reference_images or []), name]
         video.has_input_reference = True
+
+    async def enqueue(self, video: Video) -> Video:
+        return await self._enqueue(video)
 
     async def _enqueue(self, video: Video) -> Video:
         video.next_check_at = utcnow()
@@ -299,6 +315,28 @@ class VideoService:
         if original.status != COMPLETED:
             raise BadRequest("Original video must be completed", code="not_completed")
         return original
+
+    # --- organising ----------------------------------------------------------------------------------
+
+    async def get_mine(self, user: User, video_id: str) -> Video:
+        """Like get_owned, but another user's video is simply not found (new routes never tell it exists)."""
+        video = await self.repo.get(video_id)
+        if video is None or video.user_id != user.id:
+            raise NotFound("Video not found")
+        return video
+
+    async def set_favourite(self, user: User, video_id: str, favourite: bool) -> Video:
+        video = await self.get_mine(user, video_id)
+        self.mark_favourite(video, favourite)
+        await self.session.flush()
+        return video
+
+    def mark_favourite(self, video: Video, favourite: bool) -> None:
+        if video.favourite != favourite:
+            video.favourite = favourite
+            # Other tabs and the owner's cached lists hear it like any other change of the record.
+            queue_event(self.session, VideoUpdated(user_id=video.user_id, video_id=video.id,
+                                                   updates={"favourite": favourite}))
 
     # --- maintenance ---------------------------------------------------------------------------------
 

@@ -20,10 +20,15 @@ class MediaSigner:
         return hmac.new(self._key, message, hashlib.sha256).hexdigest()[:32]
 
     def sign(self, video_id: str, variant: str, now: float | None = None) -> str:
+        expires, signature = self.signature(video_id, variant, now)
+        return f"/api/media/{video_id}/{variant}?exp={expires}&sig={signature}"
+
+    def signature(self, resource: str, variant: str, now: float | None = None) -> tuple[int, str]:
+        """Expiry and signature for any resource name (a video id, or a digest naming several videos)."""
         # Expiry rounded up to a TTL boundary: the URL stays the same for a while, so browsers can cache it.
         now = time.time() if now is None else now
         expires = (int(now) // self._ttl + 2) * self._ttl
-        return f"/api/media/{video_id}/{variant}?exp={expires}&sig={self._signature(video_id, variant, expires)}"
+        return expires, self._signature(resource, variant, expires)
 
     def verify(self, video_id: str, variant: str, expires: str | None, signature: str | None) -> bool:
         if not expires or not signature or not expires.isdigit():

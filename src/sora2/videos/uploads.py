@@ -78,15 +78,17 @@ async def read_create_params(request: Request, settings: Settings) -> CreatePara
                          code="invalid_image")
     model = fields.get("model") or None
     size = fields.get("size") or None
-    for name, value in (("model", model), ("size", size), ("provider", fields.get("provider"))):
+    preset_id = fields.get("preset_id") or None
+    for name, value in (("model", model), ("size", size), ("provider", fields.get("provider")),
+                        ("preset_id", preset_id)):
         if value is not None and not isinstance(value, str):
             raise BadRequest(f"{name} must be a string", code=f"invalid_{name}")
     return CreateParams(
         prompt=fields.get("prompt"), model=model, size=size, seconds=fields.get("seconds"),
         provider=fields.get("provider") or None, image=image,
         image_fit=str(fields.get("image_fit") or "pad"),
-        idempotency_key=request.headers.get("idempotency-key") or None, last_image=last,
-        **{name: fields.get(name) for name in OPTION_FIELDS},
+        idempotency_key=request.headers.get("idempotency-key") or None, last_image=last, preset_id=preset_id,
+        count=fields.get("count"), **{name: fields.get(name) for name in OPTION_FIELDS},
     )
 
 
@@ -95,7 +97,17 @@ _OPTIONS_SCHEMA = {
     "resolution": {"type": "string", "description": "e.g. 720p, with aspect_ratio"},
     "seed": {"type": "integer"}, "negative_prompt": {"type": "string"},
     "generate_audio": {"type": "boolean", "description": "turn the model's sound on or off, where it allows"},
+    "preset_id": {"type": "string", "description": "a preset: fills the fields not given, wraps the prompt"},
 }
+def create_openapi(extra: dict | None = None) -> dict:
+    """The create request's documentation, with `extra` properties (the batch route's count)."""
+    extra = extra or {}
+    body = {"requestBody": {"required": True, "content": {
+        kind: {"schema": {**media["schema"], "properties": {**media["schema"]["properties"], **extra}}}
+        for kind, media in CREATE_OPENAPI["requestBody"]["content"].items()}}}
+    return {**CREATE_OPENAPI, **body}
+
+
 CREATE_OPENAPI = {"requestBody": {"required": True, "content": {
     "multipart/form-data": {"schema": {"type": "object", "required": ["prompt"], "properties": {
         "prompt": {"type": "string"}, "model": {"type": "string"}, "size": {"type": "string"},

@@ -5,6 +5,78 @@ export type ClientOptions = {
 };
 
 /**
+ * ArchiveOut
+ */
+export type ArchiveOut = {
+    /**
+     * Bytes
+     *
+     * The archive's exact size
+     */
+    bytes: number;
+    /**
+     * Count
+     *
+     * How many MP4s the archive holds
+     */
+    count: number;
+    /**
+     * Skipped
+     *
+     * Selected videos left out because they have no stored MP4 yet
+     */
+    skipped: Array<string>;
+    /**
+     * Url
+     *
+     * A short-lived signed URL of the ZIP (needs no token); GET it to download
+     */
+    url: string;
+};
+
+/**
+ * BatchOut
+ */
+export type BatchOut = {
+    /**
+     * Batch Id
+     */
+    batch_id: string;
+    /**
+     * Estimated Total
+     *
+     * The sum of the variations' estimates (USD)
+     */
+    estimated_total: number;
+    /**
+     * Videos
+     */
+    videos: Array<VideoOut>;
+};
+
+/**
+ * BulkOut
+ */
+export type BulkOut = {
+    /**
+     * Action
+     */
+    action: string;
+    /**
+     * Done
+     *
+     * The ids the action was applied to
+     */
+    done: Array<string>;
+    /**
+     * Not Found
+     *
+     * Ids that are not among your videos
+     */
+    not_found: Array<string>;
+};
+
+/**
  * CheckIn
  *
  * A configuration to try before saving it (or nothing: check the saved one).
@@ -63,25 +135,109 @@ export type CheckStatusOut = {
 };
 
 /**
+ * CollectionList
+ */
+export type CollectionList = {
+    /**
+     * Collections
+     */
+    collections: Array<CollectionOut>;
+};
+
+/**
+ * CollectionOut
+ */
+export type CollectionOut = {
+    /**
+     * Contains
+     *
+     * With ?video_id=: whether that video is in it
+     */
+    contains?: boolean | null;
+    /**
+     * Cover
+     *
+     * A signed thumbnail URL of the video added last, if any
+     */
+    cover?: string | null;
+    /**
+     * Created At
+     */
+    created_at: number;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Updated At
+     */
+    updated_at: number;
+    /**
+     * Video Count
+     */
+    video_count: number;
+};
+
+/**
  * CostStats
  */
 export type CostStats = {
+    /**
+     * Platform Charged
+     */
+    platform_charged?: number;
     /**
      * Platform Count
      */
     platform_count: number;
     /**
+     * Platform Estimated
+     */
+    platform_estimated?: number;
+    /**
      * Platform Total
      */
     platform_total: number;
     /**
+     * User Charged
+     *
+     * The sum of what your videos were charged (USD)
+     */
+    user_charged?: number;
+    /**
      * User Count
+     *
+     * Your completed videos
      */
     user_count: number;
     /**
+     * User Estimated
+     *
+     * The sum of your videos' estimates (USD)
+     */
+    user_estimated?: number;
+    /**
+     * User Simulated
+     *
+     * How many of them the emulator made (charged $0)
+     */
+    user_simulated?: number;
+    /**
      * User Total
+     *
+     * What your videos were charged (USD); the same as user_charged
      */
     user_total: number;
+    /**
+     * User Videos
+     *
+     * All your videos, whatever their status
+     */
+    user_videos?: number;
 };
 
 /**
@@ -107,6 +263,36 @@ export type DefaultModel = {
      * Provider
      */
     provider: string;
+};
+
+/**
+ * Estimate
+ */
+export type Estimate = {
+    /**
+     * Cost
+     */
+    cost: number;
+    /**
+     * Emulated
+     */
+    emulated: boolean;
+    /**
+     * Model
+     */
+    model: string;
+    /**
+     * Provider
+     */
+    provider: string;
+    /**
+     * Seconds
+     */
+    seconds: string;
+    /**
+     * Size
+     */
+    size: string;
 };
 
 /**
@@ -227,6 +413,19 @@ export type MediaUrls = {
 };
 
 /**
+ * MembershipOut
+ */
+export type MembershipOut = {
+    /**
+     * Changed
+     *
+     * How many videos were added or removed
+     */
+    changed: number;
+    collection: CollectionOut;
+};
+
+/**
  * ModelOut
  */
 export type ModelOut = {
@@ -287,6 +486,92 @@ export type ModelOut = {
      * Sizes
      */
     sizes: Array<string>;
+};
+
+/**
+ * PresetList
+ */
+export type PresetList = {
+    /**
+     * Presets
+     */
+    presets: Array<PresetOut>;
+};
+
+/**
+ * PresetOut
+ */
+export type PresetOut = {
+    /**
+     * Aspect Ratio
+     */
+    aspect_ratio?: string | null;
+    /**
+     * Created At
+     */
+    created_at: number;
+    /**
+     * Editable
+     *
+     * Whether you may change or delete it
+     */
+    editable: boolean;
+    /**
+     * Generate Audio
+     */
+    generate_audio?: boolean | null;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Model
+     */
+    model?: string | null;
+    /**
+     * Name
+     */
+    name: string;
+    /**
+     * Negative Prompt
+     */
+    negative_prompt?: string | null;
+    /**
+     * Prompt Prefix
+     */
+    prompt_prefix?: string | null;
+    /**
+     * Prompt Suffix
+     */
+    prompt_suffix?: string | null;
+    /**
+     * Provider
+     */
+    provider?: string | null;
+    /**
+     * Resolution
+     */
+    resolution?: string | null;
+    /**
+     * Seconds
+     */
+    seconds?: string | null;
+    /**
+     * Seed
+     */
+    seed?: number | null;
+    /**
+     * Shared
+     */
+    shared: boolean;
+    /**
+     * Size
+     */
+    size?: string | null;
+    /**
+     * Updated At
+     */
+    updated_at: number;
 };
 
 /**
@@ -505,6 +790,79 @@ export type ProvidersOut = {
 };
 
 /**
+ * PublicMedia
+ */
+export type PublicMedia = {
+    /**
+     * Thumbnail
+     */
+    thumbnail: string | null;
+    /**
+     * Video
+     */
+    video: string;
+};
+
+/**
+ * PublicShareOut
+ */
+export type PublicShareOut = {
+    /**
+     * Expires At
+     */
+    expires_at: number | null;
+    /**
+     * Kind
+     */
+    kind: 'video' | 'collection';
+    /**
+     * Show Prompt
+     */
+    show_prompt: boolean;
+    /**
+     * Title
+     */
+    title: string | null;
+    /**
+     * Videos
+     */
+    videos: Array<PublicVideo>;
+};
+
+/**
+ * PublicVideo
+ */
+export type PublicVideo = {
+    /**
+     * Has Audio
+     */
+    has_audio: boolean;
+    /**
+     * Id
+     */
+    id: string;
+    media: PublicMedia;
+    /**
+     * Prompt
+     *
+     * Only when the owner chose to show it
+     */
+    prompt: string | null;
+    /**
+     * Seconds
+     */
+    seconds: string;
+    /**
+     * Simulated
+     */
+    simulated: boolean;
+    /**
+     * Size
+     */
+    size: string;
+};
+
+/**
  * ReferenceImage
  */
 export type ReferenceImage = {
@@ -556,6 +914,88 @@ export type Screenshots = {
      * Video Id
      */
     video_id: string;
+};
+
+/**
+ * ShareList
+ */
+export type ShareList = {
+    /**
+     * Shares
+     */
+    shares: Array<ShareOut>;
+};
+
+/**
+ * ShareOut
+ */
+export type ShareOut = {
+    /**
+     * Collection Id
+     */
+    collection_id: string | null;
+    /**
+     * Created At
+     */
+    created_at: number;
+    /**
+     * Expires At
+     */
+    expires_at: number | null;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Kind
+     */
+    kind: 'video' | 'collection';
+    /**
+     * Last Viewed At
+     */
+    last_viewed_at: number | null;
+    /**
+     * Revoked At
+     */
+    revoked_at: number | null;
+    /**
+     * Show Prompt
+     */
+    show_prompt: boolean;
+    /**
+     * State
+     */
+    state: 'active' | 'expired' | 'revoked';
+    /**
+     * Target
+     *
+     * What is shared, in words: a prompt's start or a collection's name
+     */
+    target: string;
+    /**
+     * Title
+     */
+    title: string | null;
+    /**
+     * Url
+     *
+     * The public page, e.g. /s/<token> (relative to the server)
+     */
+    url: string;
+    /**
+     * Username
+     *
+     * The owner (admin lists only)
+     */
+    username?: string | null;
+    /**
+     * Video Id
+     */
+    video_id: string | null;
+    /**
+     * View Count
+     */
+    view_count: number;
 };
 
 /**
@@ -687,6 +1127,16 @@ export type TokensOut = {
 };
 
 /**
+ * UnconfirmedList
+ */
+export type UnconfirmedList = {
+    /**
+     * Videos
+     */
+    videos: Array<VideoOut>;
+};
+
+/**
  * UpdateUserIn
  */
 export type UpdateUserIn = {
@@ -803,8 +1253,26 @@ export type VideoList = {
 export type VideoOut = {
     /**
      * Actual Cost
+     *
+     * What the provider reported charging, when it reports it
      */
     actual_cost: number | null;
+    /**
+     * Batch Id
+     *
+     * Variations submitted together share this id
+     */
+    batch_id?: string | null;
+    /**
+     * Billing
+     */
+    billing: string;
+    /**
+     * Charged
+     *
+     * What counts as spent (USD): 0 when simulated or never accepted by a provider; else actual_cost, or the estimate once finished
+     */
+    charged?: number;
     /**
      * Completed At
      */
@@ -815,6 +1283,8 @@ export type VideoOut = {
     continued_from: string | null;
     /**
      * Cost
+     *
+     * The estimate: the provider's list price for this shape and duration (USD)
      */
     cost: number;
     /**
@@ -831,6 +1301,8 @@ export type VideoOut = {
     download_state: string | null;
     /**
      * Emulated
+     *
+     * Made by the built-in emulator: simulated, never charged
      */
     emulated: boolean;
     /**
@@ -845,6 +1317,10 @@ export type VideoOut = {
      * Expires At
      */
     expires_at: number | null;
+    /**
+     * Favourite
+     */
+    favourite?: boolean;
     /**
      * File Path
      */
@@ -870,6 +1346,14 @@ export type VideoOut = {
      * Openai Video Id
      */
     openai_video_id: string | null;
+    /**
+     * Options
+     *
+     * The optional create fields it was made with: aspect_ratio, resolution, seed, negative_prompt, generate_audio
+     */
+    options?: {
+        [key: string]: unknown;
+    } | null;
     /**
      * Progress
      */
@@ -907,6 +1391,10 @@ export type VideoOut = {
      */
     requested_model?: string | null;
     /**
+     * Retry Of
+     */
+    retry_of?: string | null;
+    /**
      * Seconds
      */
     seconds: string;
@@ -920,6 +1408,10 @@ export type VideoOut = {
     sprite: {
         [key: string]: unknown;
     } | null;
+    /**
+     * State
+     */
+    state: string;
     /**
      * Status
      */
@@ -1149,6 +1641,52 @@ export type CheckSavedApiAdminProvidersProviderIdCheckPostResponses = {
 
 export type CheckSavedApiAdminProvidersProviderIdCheckPostResponse = CheckSavedApiAdminProvidersProviderIdCheckPostResponses[keyof CheckSavedApiAdminProvidersProviderIdCheckPostResponses];
 
+export type ListAllSharesApiAdminSharesGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/admin/shares';
+};
+
+export type ListAllSharesApiAdminSharesGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: ShareList;
+};
+
+export type ListAllSharesApiAdminSharesGetResponse = ListAllSharesApiAdminSharesGetResponses[keyof ListAllSharesApiAdminSharesGetResponses];
+
+export type RevokeAnyShareApiAdminSharesShareIdDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Share Id
+         */
+        share_id: string;
+    };
+    query?: never;
+    url: '/api/admin/shares/{share_id}';
+};
+
+export type RevokeAnyShareApiAdminSharesShareIdDeleteErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type RevokeAnyShareApiAdminSharesShareIdDeleteError = RevokeAnyShareApiAdminSharesShareIdDeleteErrors[keyof RevokeAnyShareApiAdminSharesShareIdDeleteErrors];
+
+export type RevokeAnyShareApiAdminSharesShareIdDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    200: SuccessOut;
+};
+
+export type RevokeAnyShareApiAdminSharesShareIdDeleteResponse = RevokeAnyShareApiAdminSharesShareIdDeleteResponses[keyof RevokeAnyShareApiAdminSharesShareIdDeleteResponses];
+
 export type ListAllTokensApiAdminTokensGetData = {
     body?: never;
     path?: never;
@@ -1287,6 +1825,64 @@ export type UpdateUserApiAdminUsersUserIdPatchResponses = {
 
 export type UpdateUserApiAdminUsersUserIdPatchResponse = UpdateUserApiAdminUsersUserIdPatchResponses[keyof UpdateUserApiAdminUsersUserIdPatchResponses];
 
+export type UnconfirmedVideosApiAdminVideosUnconfirmedGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/admin/videos/unconfirmed';
+};
+
+export type UnconfirmedVideosApiAdminVideosUnconfirmedGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: UnconfirmedList;
+};
+
+export type UnconfirmedVideosApiAdminVideosUnconfirmedGetResponse = UnconfirmedVideosApiAdminVideosUnconfirmedGetResponses[keyof UnconfirmedVideosApiAdminVideosUnconfirmedGetResponses];
+
+export type DownloadArchiveApiArchivesVideosZipGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * U
+         */
+        u?: string;
+        /**
+         * Ids
+         */
+        ids?: string;
+        /**
+         * Exp
+         */
+        exp?: string | null;
+        /**
+         * Sig
+         */
+        sig?: string | null;
+    };
+    url: '/api/archives/videos.zip';
+};
+
+export type DownloadArchiveApiArchivesVideosZipGetErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type DownloadArchiveApiArchivesVideosZipGetError = DownloadArchiveApiArchivesVideosZipGetErrors[keyof DownloadArchiveApiArchivesVideosZipGetErrors];
+
+export type DownloadArchiveApiArchivesVideosZipGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: Blob | File;
+};
+
+export type DownloadArchiveApiArchivesVideosZipGetResponse = DownloadArchiveApiArchivesVideosZipGetResponses[keyof DownloadArchiveApiArchivesVideosZipGetResponses];
+
 export type LoginApiAuthLoginPostData = {
     /**
      * LoginIn
@@ -1330,6 +1926,236 @@ export type MeApiAuthMeGetResponses = {
 };
 
 export type MeApiAuthMeGetResponse = MeApiAuthMeGetResponses[keyof MeApiAuthMeGetResponses];
+
+export type ListCollectionsApiCollectionsGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Video Id
+         */
+        video_id?: string | null;
+    };
+    url: '/api/collections';
+};
+
+export type ListCollectionsApiCollectionsGetErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ListCollectionsApiCollectionsGetError = ListCollectionsApiCollectionsGetErrors[keyof ListCollectionsApiCollectionsGetErrors];
+
+export type ListCollectionsApiCollectionsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: CollectionList;
+};
+
+export type ListCollectionsApiCollectionsGetResponse = ListCollectionsApiCollectionsGetResponses[keyof ListCollectionsApiCollectionsGetResponses];
+
+export type CreateCollectionApiCollectionsPostData = {
+    /**
+     * CollectionIn
+     */
+    body?: {
+        /**
+         * Name
+         *
+         * 1 to 100 characters, unique per user (ignoring case)
+         */
+        name: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/collections';
+};
+
+export type CreateCollectionApiCollectionsPostResponses = {
+    /**
+     * Successful Response
+     */
+    201: CollectionOut;
+};
+
+export type CreateCollectionApiCollectionsPostResponse = CreateCollectionApiCollectionsPostResponses[keyof CreateCollectionApiCollectionsPostResponses];
+
+export type DeleteCollectionApiCollectionsCollectionIdDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Collection Id
+         */
+        collection_id: string;
+    };
+    query?: never;
+    url: '/api/collections/{collection_id}';
+};
+
+export type DeleteCollectionApiCollectionsCollectionIdDeleteErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type DeleteCollectionApiCollectionsCollectionIdDeleteError = DeleteCollectionApiCollectionsCollectionIdDeleteErrors[keyof DeleteCollectionApiCollectionsCollectionIdDeleteErrors];
+
+export type DeleteCollectionApiCollectionsCollectionIdDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    200: SuccessOut;
+};
+
+export type DeleteCollectionApiCollectionsCollectionIdDeleteResponse = DeleteCollectionApiCollectionsCollectionIdDeleteResponses[keyof DeleteCollectionApiCollectionsCollectionIdDeleteResponses];
+
+export type GetCollectionApiCollectionsCollectionIdGetData = {
+    body?: never;
+    path: {
+        /**
+         * Collection Id
+         */
+        collection_id: string;
+    };
+    query?: never;
+    url: '/api/collections/{collection_id}';
+};
+
+export type GetCollectionApiCollectionsCollectionIdGetErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type GetCollectionApiCollectionsCollectionIdGetError = GetCollectionApiCollectionsCollectionIdGetErrors[keyof GetCollectionApiCollectionsCollectionIdGetErrors];
+
+export type GetCollectionApiCollectionsCollectionIdGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: CollectionOut;
+};
+
+export type GetCollectionApiCollectionsCollectionIdGetResponse = GetCollectionApiCollectionsCollectionIdGetResponses[keyof GetCollectionApiCollectionsCollectionIdGetResponses];
+
+export type RenameCollectionApiCollectionsCollectionIdPatchData = {
+    /**
+     * CollectionIn
+     */
+    body?: {
+        /**
+         * Name
+         *
+         * 1 to 100 characters, unique per user (ignoring case)
+         */
+        name: string;
+    };
+    path: {
+        /**
+         * Collection Id
+         */
+        collection_id: string;
+    };
+    query?: never;
+    url: '/api/collections/{collection_id}';
+};
+
+export type RenameCollectionApiCollectionsCollectionIdPatchErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type RenameCollectionApiCollectionsCollectionIdPatchError = RenameCollectionApiCollectionsCollectionIdPatchErrors[keyof RenameCollectionApiCollectionsCollectionIdPatchErrors];
+
+export type RenameCollectionApiCollectionsCollectionIdPatchResponses = {
+    /**
+     * Successful Response
+     */
+    200: CollectionOut;
+};
+
+export type RenameCollectionApiCollectionsCollectionIdPatchResponse = RenameCollectionApiCollectionsCollectionIdPatchResponses[keyof RenameCollectionApiCollectionsCollectionIdPatchResponses];
+
+export type AddVideosApiCollectionsCollectionIdVideosPostData = {
+    /**
+     * CollectionVideosIn
+     */
+    body?: {
+        /**
+         * Video Ids
+         *
+         * Your videos' ids (at most 200)
+         */
+        video_ids: Array<string>;
+    };
+    path: {
+        /**
+         * Collection Id
+         */
+        collection_id: string;
+    };
+    query?: never;
+    url: '/api/collections/{collection_id}/videos';
+};
+
+export type AddVideosApiCollectionsCollectionIdVideosPostErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type AddVideosApiCollectionsCollectionIdVideosPostError = AddVideosApiCollectionsCollectionIdVideosPostErrors[keyof AddVideosApiCollectionsCollectionIdVideosPostErrors];
+
+export type AddVideosApiCollectionsCollectionIdVideosPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: MembershipOut;
+};
+
+export type AddVideosApiCollectionsCollectionIdVideosPostResponse = AddVideosApiCollectionsCollectionIdVideosPostResponses[keyof AddVideosApiCollectionsCollectionIdVideosPostResponses];
+
+export type RemoveVideoApiCollectionsCollectionIdVideosVideoIdDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Collection Id
+         */
+        collection_id: string;
+        /**
+         * Video Id
+         */
+        video_id: string;
+    };
+    query?: never;
+    url: '/api/collections/{collection_id}/videos/{video_id}';
+};
+
+export type RemoveVideoApiCollectionsCollectionIdVideosVideoIdDeleteErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type RemoveVideoApiCollectionsCollectionIdVideosVideoIdDeleteError = RemoveVideoApiCollectionsCollectionIdVideosVideoIdDeleteErrors[keyof RemoveVideoApiCollectionsCollectionIdVideosVideoIdDeleteErrors];
+
+export type RemoveVideoApiCollectionsCollectionIdVideosVideoIdDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    200: MembershipOut;
+};
+
+export type RemoveVideoApiCollectionsCollectionIdVideosVideoIdDeleteResponse = RemoveVideoApiCollectionsCollectionIdVideosVideoIdDeleteResponses[keyof RemoveVideoApiCollectionsCollectionIdVideosVideoIdDeleteResponses];
 
 export type SignedMediaApiMediaVideoIdVariantGetData = {
     body?: never;
@@ -1384,6 +2210,260 @@ export type SignedMediaApiMediaVideoIdVariantGetResponses = {
     206: unknown;
 };
 
+export type ListPresetsApiPresetsGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/presets';
+};
+
+export type ListPresetsApiPresetsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: PresetList;
+};
+
+export type ListPresetsApiPresetsGetResponse = ListPresetsApiPresetsGetResponses[keyof ListPresetsApiPresetsGetResponses];
+
+export type CreatePresetApiPresetsPostData = {
+    /**
+     * PresetIn
+     */
+    body?: {
+        /**
+         * Aspect Ratio
+         */
+        aspect_ratio?: unknown;
+        /**
+         * Generate Audio
+         */
+        generate_audio?: unknown;
+        /**
+         * Model
+         *
+         * Needed when any of the shape, duration or option fields is given
+         */
+        model?: unknown;
+        /**
+         * Name
+         *
+         * 1 to 80 characters
+         */
+        name?: unknown;
+        /**
+         * Negative Prompt
+         */
+        negative_prompt?: unknown;
+        /**
+         * Prompt Prefix
+         *
+         * Put before the prompt, e.g. 'Cinematic 35 mm film look.'
+         */
+        prompt_prefix?: unknown;
+        /**
+         * Prompt Suffix
+         *
+         * Put after the prompt
+         */
+        prompt_suffix?: unknown;
+        /**
+         * Provider
+         */
+        provider?: unknown;
+        /**
+         * Resolution
+         */
+        resolution?: unknown;
+        /**
+         * Seconds
+         */
+        seconds?: unknown;
+        /**
+         * Seed
+         */
+        seed?: unknown;
+        /**
+         * Shared
+         *
+         * Offered to every user (admins only)
+         */
+        shared?: boolean | null;
+        /**
+         * Size
+         */
+        size?: unknown;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/presets';
+};
+
+export type CreatePresetApiPresetsPostResponses = {
+    /**
+     * Successful Response
+     */
+    201: PresetOut;
+};
+
+export type CreatePresetApiPresetsPostResponse = CreatePresetApiPresetsPostResponses[keyof CreatePresetApiPresetsPostResponses];
+
+export type DeletePresetApiPresetsPresetIdDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Preset Id
+         */
+        preset_id: string;
+    };
+    query?: never;
+    url: '/api/presets/{preset_id}';
+};
+
+export type DeletePresetApiPresetsPresetIdDeleteErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type DeletePresetApiPresetsPresetIdDeleteError = DeletePresetApiPresetsPresetIdDeleteErrors[keyof DeletePresetApiPresetsPresetIdDeleteErrors];
+
+export type DeletePresetApiPresetsPresetIdDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    200: SuccessOut;
+};
+
+export type DeletePresetApiPresetsPresetIdDeleteResponse = DeletePresetApiPresetsPresetIdDeleteResponses[keyof DeletePresetApiPresetsPresetIdDeleteResponses];
+
+export type GetPresetApiPresetsPresetIdGetData = {
+    body?: never;
+    path: {
+        /**
+         * Preset Id
+         */
+        preset_id: string;
+    };
+    query?: never;
+    url: '/api/presets/{preset_id}';
+};
+
+export type GetPresetApiPresetsPresetIdGetErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type GetPresetApiPresetsPresetIdGetError = GetPresetApiPresetsPresetIdGetErrors[keyof GetPresetApiPresetsPresetIdGetErrors];
+
+export type GetPresetApiPresetsPresetIdGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: PresetOut;
+};
+
+export type GetPresetApiPresetsPresetIdGetResponse = GetPresetApiPresetsPresetIdGetResponses[keyof GetPresetApiPresetsPresetIdGetResponses];
+
+export type UpdatePresetApiPresetsPresetIdPutData = {
+    /**
+     * PresetIn
+     */
+    body?: {
+        /**
+         * Aspect Ratio
+         */
+        aspect_ratio?: unknown;
+        /**
+         * Generate Audio
+         */
+        generate_audio?: unknown;
+        /**
+         * Model
+         *
+         * Needed when any of the shape, duration or option fields is given
+         */
+        model?: unknown;
+        /**
+         * Name
+         *
+         * 1 to 80 characters
+         */
+        name?: unknown;
+        /**
+         * Negative Prompt
+         */
+        negative_prompt?: unknown;
+        /**
+         * Prompt Prefix
+         *
+         * Put before the prompt, e.g. 'Cinematic 35 mm film look.'
+         */
+        prompt_prefix?: unknown;
+        /**
+         * Prompt Suffix
+         *
+         * Put after the prompt
+         */
+        prompt_suffix?: unknown;
+        /**
+         * Provider
+         */
+        provider?: unknown;
+        /**
+         * Resolution
+         */
+        resolution?: unknown;
+        /**
+         * Seconds
+         */
+        seconds?: unknown;
+        /**
+         * Seed
+         */
+        seed?: unknown;
+        /**
+         * Shared
+         *
+         * Offered to every user (admins only)
+         */
+        shared?: boolean | null;
+        /**
+         * Size
+         */
+        size?: unknown;
+    };
+    path: {
+        /**
+         * Preset Id
+         */
+        preset_id: string;
+    };
+    query?: never;
+    url: '/api/presets/{preset_id}';
+};
+
+export type UpdatePresetApiPresetsPresetIdPutErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type UpdatePresetApiPresetsPresetIdPutError = UpdatePresetApiPresetsPresetIdPutErrors[keyof UpdatePresetApiPresetsPresetIdPutErrors];
+
+export type UpdatePresetApiPresetsPresetIdPutResponses = {
+    /**
+     * Successful Response
+     */
+    200: PresetOut;
+};
+
+export type UpdatePresetApiPresetsPresetIdPutResponse = UpdatePresetApiPresetsPresetIdPutResponses[keyof UpdatePresetApiPresetsPresetIdPutResponses];
+
 export type ListProvidersApiProvidersGetData = {
     body?: never;
     path?: never;
@@ -1399,6 +2479,172 @@ export type ListProvidersApiProvidersGetResponses = {
 };
 
 export type ListProvidersApiProvidersGetResponse = ListProvidersApiProvidersGetResponses[keyof ListProvidersApiProvidersGetResponses];
+
+export type OpenShareApiPublicSharesTokenGetData = {
+    body?: never;
+    path: {
+        /**
+         * Token
+         */
+        token: string;
+    };
+    query?: never;
+    url: '/api/public/shares/{token}';
+};
+
+export type OpenShareApiPublicSharesTokenGetErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type OpenShareApiPublicSharesTokenGetError = OpenShareApiPublicSharesTokenGetErrors[keyof OpenShareApiPublicSharesTokenGetErrors];
+
+export type OpenShareApiPublicSharesTokenGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: PublicShareOut;
+};
+
+export type OpenShareApiPublicSharesTokenGetResponse = OpenShareApiPublicSharesTokenGetResponses[keyof OpenShareApiPublicSharesTokenGetResponses];
+
+export type SharedMediaApiPublicSharesTokenVideosVideoIdVariantGetData = {
+    body?: never;
+    path: {
+        /**
+         * Token
+         */
+        token: string;
+        /**
+         * Video Id
+         */
+        video_id: string;
+        /**
+         * Variant
+         */
+        variant: 'video' | 'thumbnail';
+    };
+    query?: never;
+    url: '/api/public/shares/{token}/videos/{video_id}/{variant}';
+};
+
+export type SharedMediaApiPublicSharesTokenVideosVideoIdVariantGetErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type SharedMediaApiPublicSharesTokenVideosVideoIdVariantGetError = SharedMediaApiPublicSharesTokenVideosVideoIdVariantGetErrors[keyof SharedMediaApiPublicSharesTokenVideosVideoIdVariantGetErrors];
+
+export type SharedMediaApiPublicSharesTokenVideosVideoIdVariantGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: unknown;
+    /**
+     * Range
+     */
+    206: unknown;
+};
+
+export type ListSharesApiSharesGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/shares';
+};
+
+export type ListSharesApiSharesGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: ShareList;
+};
+
+export type ListSharesApiSharesGetResponse = ListSharesApiSharesGetResponses[keyof ListSharesApiSharesGetResponses];
+
+export type CreateShareApiSharesPostData = {
+    /**
+     * ShareIn
+     */
+    body?: {
+        /**
+         * Collection Id
+         *
+         * …or a whole collection (its finished videos)
+         */
+        collection_id?: string | null;
+        /**
+         * Expires In Days
+         *
+         * 1 to 365; null: until revoked
+         */
+        expires_in_days?: number | null;
+        /**
+         * Show Prompt
+         *
+         * Show the prompt on the share page
+         */
+        show_prompt?: boolean;
+        /**
+         * Title
+         *
+         * Shown on the page and in link previews (default: generic)
+         */
+        title?: string | null;
+        /**
+         * Video Id
+         *
+         * Share one video (completed)…
+         */
+        video_id?: string | null;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/shares';
+};
+
+export type CreateShareApiSharesPostResponses = {
+    /**
+     * Successful Response
+     */
+    201: ShareOut;
+};
+
+export type CreateShareApiSharesPostResponse = CreateShareApiSharesPostResponses[keyof CreateShareApiSharesPostResponses];
+
+export type RevokeShareApiSharesShareIdDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Share Id
+         */
+        share_id: string;
+    };
+    query?: never;
+    url: '/api/shares/{share_id}';
+};
+
+export type RevokeShareApiSharesShareIdDeleteErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type RevokeShareApiSharesShareIdDeleteError = RevokeShareApiSharesShareIdDeleteErrors[keyof RevokeShareApiSharesShareIdDeleteErrors];
+
+export type RevokeShareApiSharesShareIdDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    200: SuccessOut;
+};
+
+export type RevokeShareApiSharesShareIdDeleteResponse = RevokeShareApiSharesShareIdDeleteResponses[keyof RevokeShareApiSharesShareIdDeleteResponses];
 
 export type ListTokensApiTokensGetData = {
     body?: never;
@@ -1508,6 +2754,48 @@ export type ListVideosApiVideosGetData = {
          * Q
          */
         q?: string | null;
+        /**
+         * Favourite
+         *
+         * true: only starred videos
+         */
+        favourite?: string | null;
+        /**
+         * Collection
+         *
+         * Only videos in this collection
+         */
+        collection?: string | null;
+        /**
+         * Batch
+         *
+         * Only the variations of this batch
+         */
+        batch?: string | null;
+        /**
+         * From
+         *
+         * Made on or after: YYYY-MM-DD (UTC), ISO date-time or epoch seconds
+         */
+        from?: string | null;
+        /**
+         * To
+         *
+         * Made before the end of: YYYY-MM-DD (UTC), ISO date-time or epoch seconds
+         */
+        to?: string | null;
+        /**
+         * Sort
+         *
+         * newest (default), oldest, duration, cost
+         */
+        sort?: string | null;
+        /**
+         * Id Prefix
+         *
+         * Ids starting with this (short ids)
+         */
+        id_prefix?: string | null;
     };
     url: '/api/videos';
 };
@@ -1542,6 +2830,10 @@ export type CreateVideoApiVideosPostData = {
         generate_audio?: boolean;
         model?: string;
         negative_prompt?: string;
+        /**
+         * a preset: fills the fields not given, wraps the prompt
+         */
+        preset_id?: string;
         prompt: string;
         provider?: string;
         /**
@@ -1571,6 +2863,160 @@ export type CreateVideoApiVideosPostResponses = {
 };
 
 export type CreateVideoApiVideosPostResponse = CreateVideoApiVideosPostResponses[keyof CreateVideoApiVideosPostResponses];
+
+export type PrepareArchiveApiVideosArchivePostData = {
+    /**
+     * ArchiveIn
+     */
+    body?: {
+        /**
+         * Video Ids
+         *
+         * Your videos' ids (at most 100)
+         */
+        video_ids: unknown;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/videos/archive';
+};
+
+export type PrepareArchiveApiVideosArchivePostResponses = {
+    /**
+     * Successful Response
+     */
+    200: ArchiveOut;
+};
+
+export type PrepareArchiveApiVideosArchivePostResponse = PrepareArchiveApiVideosArchivePostResponses[keyof PrepareArchiveApiVideosArchivePostResponses];
+
+export type CreateVariationsApiVideosBatchPostData = {
+    body: {
+        /**
+         * e.g. 16:9, for models described by aspect ratio
+         */
+        aspect_ratio?: string;
+        /**
+         * How many variations (default 1)
+         */
+        count?: number;
+        /**
+         * turn the model's sound on or off, where it allows
+         */
+        generate_audio?: boolean;
+        model?: string;
+        negative_prompt?: string;
+        /**
+         * a preset: fills the fields not given, wraps the prompt
+         */
+        preset_id?: string;
+        prompt: string;
+        provider?: string;
+        /**
+         * e.g. 720p, with aspect_ratio
+         */
+        resolution?: string;
+        seconds?: string;
+        seed?: number;
+        size?: string;
+    };
+    headers?: {
+        /**
+         * Same key from the same user returns the same video; no second provider job.
+         */
+        'Idempotency-Key'?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/videos/batch';
+};
+
+export type CreateVariationsApiVideosBatchPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: BatchOut;
+};
+
+export type CreateVariationsApiVideosBatchPostResponse = CreateVariationsApiVideosBatchPostResponses[keyof CreateVariationsApiVideosBatchPostResponses];
+
+export type BulkApiVideosBulkPostData = {
+    /**
+     * BulkIn
+     */
+    body?: {
+        /**
+         * Action
+         *
+         * delete, favourite, unfavourite, add_to_collection or remove_from_collection
+         */
+        action: string;
+        /**
+         * Collection Id
+         *
+         * For add_to_collection and remove_from_collection
+         */
+        collection_id?: string | null;
+        /**
+         * Video Ids
+         *
+         * Your videos' ids (at most 200)
+         */
+        video_ids: unknown;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/videos/bulk';
+};
+
+export type BulkApiVideosBulkPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: BulkOut;
+};
+
+export type BulkApiVideosBulkPostResponse = BulkApiVideosBulkPostResponses[keyof BulkApiVideosBulkPostResponses];
+
+export type EstimateApiVideosEstimatePostData = {
+    body?: {
+        /**
+         * e.g. 16:9, for models described by aspect ratio
+         */
+        aspect_ratio?: string;
+        /**
+         * turn the model's sound on or off, where it allows
+         */
+        generate_audio?: boolean;
+        model?: string;
+        negative_prompt?: string;
+        /**
+         * a preset: fills the fields not given, wraps the prompt
+         */
+        preset_id?: string;
+        prompt: string;
+        provider?: string;
+        /**
+         * e.g. 720p, with aspect_ratio
+         */
+        resolution?: string;
+        seconds?: string;
+        seed?: number;
+        size?: string;
+    };
+    path?: never;
+    query?: never;
+    url: '/api/videos/estimate';
+};
+
+export type EstimateApiVideosEstimatePostResponses = {
+    /**
+     * Successful Response
+     */
+    200: Estimate;
+};
+
+export type EstimateApiVideosEstimatePostResponse = EstimateApiVideosEstimatePostResponses[keyof EstimateApiVideosEstimatePostResponses];
 
 export type CostStatsApiVideosStatsCostsGetData = {
     body?: never;
@@ -1647,6 +3093,36 @@ export type GetVideoApiVideosVideoIdGetResponses = {
 };
 
 export type GetVideoApiVideosVideoIdGetResponse = GetVideoApiVideosVideoIdGetResponses[keyof GetVideoApiVideosVideoIdGetResponses];
+
+export type CancelVideoApiVideosVideoIdCancelPostData = {
+    body?: never;
+    path: {
+        /**
+         * Video Id
+         */
+        video_id: string;
+    };
+    query?: never;
+    url: '/api/videos/{video_id}/cancel';
+};
+
+export type CancelVideoApiVideosVideoIdCancelPostErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type CancelVideoApiVideosVideoIdCancelPostError = CancelVideoApiVideosVideoIdCancelPostErrors[keyof CancelVideoApiVideosVideoIdCancelPostErrors];
+
+export type CancelVideoApiVideosVideoIdCancelPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: VideoOut;
+};
+
+export type CancelVideoApiVideosVideoIdCancelPostResponse = CancelVideoApiVideosVideoIdCancelPostResponses[keyof CancelVideoApiVideosVideoIdCancelPostResponses];
 
 export type CheckStatusApiVideosVideoIdCheckStatusPostData = {
     body?: never;
@@ -1769,6 +3245,96 @@ export type ContinueVideoApiVideosVideoIdContinuePostResponses = {
 
 export type ContinueVideoApiVideosVideoIdContinuePostResponse = ContinueVideoApiVideosVideoIdContinuePostResponses[keyof ContinueVideoApiVideosVideoIdContinuePostResponses];
 
+export type DismissVideoApiVideosVideoIdDismissPostData = {
+    body?: never;
+    path: {
+        /**
+         * Video Id
+         */
+        video_id: string;
+    };
+    query?: never;
+    url: '/api/videos/{video_id}/dismiss';
+};
+
+export type DismissVideoApiVideosVideoIdDismissPostErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type DismissVideoApiVideosVideoIdDismissPostError = DismissVideoApiVideosVideoIdDismissPostErrors[keyof DismissVideoApiVideosVideoIdDismissPostErrors];
+
+export type DismissVideoApiVideosVideoIdDismissPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: VideoOut;
+};
+
+export type DismissVideoApiVideosVideoIdDismissPostResponse = DismissVideoApiVideosVideoIdDismissPostResponses[keyof DismissVideoApiVideosVideoIdDismissPostResponses];
+
+export type UnstarApiVideosVideoIdFavouriteDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Video Id
+         */
+        video_id: string;
+    };
+    query?: never;
+    url: '/api/videos/{video_id}/favourite';
+};
+
+export type UnstarApiVideosVideoIdFavouriteDeleteErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type UnstarApiVideosVideoIdFavouriteDeleteError = UnstarApiVideosVideoIdFavouriteDeleteErrors[keyof UnstarApiVideosVideoIdFavouriteDeleteErrors];
+
+export type UnstarApiVideosVideoIdFavouriteDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    200: VideoOut;
+};
+
+export type UnstarApiVideosVideoIdFavouriteDeleteResponse = UnstarApiVideosVideoIdFavouriteDeleteResponses[keyof UnstarApiVideosVideoIdFavouriteDeleteResponses];
+
+export type StarApiVideosVideoIdFavouritePutData = {
+    body?: never;
+    path: {
+        /**
+         * Video Id
+         */
+        video_id: string;
+    };
+    query?: never;
+    url: '/api/videos/{video_id}/favourite';
+};
+
+export type StarApiVideosVideoIdFavouritePutErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type StarApiVideosVideoIdFavouritePutError = StarApiVideosVideoIdFavouritePutErrors[keyof StarApiVideosVideoIdFavouritePutErrors];
+
+export type StarApiVideosVideoIdFavouritePutResponses = {
+    /**
+     * Successful Response
+     */
+    200: VideoOut;
+};
+
+export type StarApiVideosVideoIdFavouritePutResponse = StarApiVideosVideoIdFavouritePutResponses[keyof StarApiVideosVideoIdFavouritePutResponses];
+
 export type LineageApiVideosVideoIdLineageGetData = {
     body?: never;
     path: {
@@ -1866,6 +3432,78 @@ export type RemixVideoApiVideosVideoIdRemixPostResponses = {
 };
 
 export type RemixVideoApiVideosVideoIdRemixPostResponse = RemixVideoApiVideosVideoIdRemixPostResponses[keyof RemixVideoApiVideosVideoIdRemixPostResponses];
+
+export type RetryVideoApiVideosVideoIdRetryPostData = {
+    /**
+     * RetryIn
+     *
+     * Fields to change for an edit & retry; those left out keep the old video's values.
+     */
+    body?: {
+        /**
+         * Aspect Ratio
+         */
+        aspect_ratio?: string | null;
+        /**
+         * Generate Audio
+         */
+        generate_audio?: boolean | null;
+        /**
+         * Model
+         */
+        model?: string | null;
+        /**
+         * Negative Prompt
+         */
+        negative_prompt?: string | null;
+        /**
+         * Prompt
+         */
+        prompt?: unknown;
+        /**
+         * Resolution
+         */
+        resolution?: string | null;
+        /**
+         * Seconds
+         */
+        seconds?: string | number | null;
+        /**
+         * Seed
+         */
+        seed?: number | null;
+        /**
+         * Size
+         */
+        size?: string | null;
+    };
+    path: {
+        /**
+         * Video Id
+         */
+        video_id: string;
+    };
+    query?: never;
+    url: '/api/videos/{video_id}/retry';
+};
+
+export type RetryVideoApiVideosVideoIdRetryPostErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type RetryVideoApiVideosVideoIdRetryPostError = RetryVideoApiVideosVideoIdRetryPostErrors[keyof RetryVideoApiVideosVideoIdRetryPostErrors];
+
+export type RetryVideoApiVideosVideoIdRetryPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: VideoOut;
+};
+
+export type RetryVideoApiVideosVideoIdRetryPostResponse = RetryVideoApiVideosVideoIdRetryPostResponses[keyof RetryVideoApiVideosVideoIdRetryPostResponses];
 
 export type RetryDownloadApiVideosVideoIdRetryDownloadPostData = {
     body?: never;

@@ -17,6 +17,8 @@ async function mountForm(defaultModel = 'sora-2', defaultProvider = 'emulator') 
 }
 
 const text = (el: { text(): string }) => el.text().replace(/\s+/g, ' ')
+/** What the form sent (it also reads the presets on its own). */
+const posts = (http: { calls: { method: string; url: URL; init: RequestInit }[] }) => http.calls.filter((c) => c.method === 'POST')
 
 beforeEach(() => localStorage.clear())
 afterEach(() => {
@@ -57,7 +59,7 @@ describe('CreateForm', () => {
     const { wrapper } = await mountForm()
     await wrapper.get('form').trigger('submit')
     await flushPromises()
-    expect(http.calls).toHaveLength(0)
+    expect(posts(http)).toHaveLength(0)
     expect(wrapper.text()).toContain('Describe the video you want.')
   })
 
@@ -73,10 +75,10 @@ describe('CreateForm', () => {
     await wrapper.get('form').trigger('submit') // a double click
     await flushPromises()
 
-    expect(http.calls).toHaveLength(1)
-    const headers = http.calls[0].init.headers as Record<string, string>
+    expect(posts(http)).toHaveLength(1)
+    const headers = posts(http)[0]!.init.headers as Record<string, string>
     expect(headers['Idempotency-Key']).toMatch(/.{8,}/)
-    const body = http.calls[0].init.body as FormData
+    const body = posts(http)[0]!.init.body as FormData
     expect(body.get('prompt')).toBe('A paper boat in the rain')
     expect(body.get('model')).toBe('sora-2')
     expect(body.get('size')).toBe('1280x720')
@@ -105,12 +107,30 @@ describe('CreateForm', () => {
     await wrapper.get('textarea').setValue('A heron at dawn')
     await wrapper.get('form').trigger('submit')
     await flushPromises()
-    const body = http.calls[0].init.body as FormData
+    const body = posts(http)[0]!.init.body as FormData
     expect([body.get('model'), body.get('aspect_ratio'), body.get('resolution')]).toEqual([
       'google/veo-3.1-fast', '9:16', '720p',
     ])
     expect(body.get('size')).toBeNull()
     expect(body.get('generate_audio')).toBe('true')
+  })
+
+  it('variations: the estimate is multiplied before submitting, and one batch request goes out', async () => {
+    const batch = { batch_id: 'b-1', videos: [videoFixture(), videoFixture(), videoFixture()], estimated_total: 1.2 }
+    const http = fakeFetch({ 'POST /api/videos/batch': () => batch })
+    vi.stubGlobal('fetch', http.fn)
+    const { wrapper, router } = await mountForm()
+    await wrapper.get('[data-testid="variations-3"]').trigger('click')
+    expect(text(wrapper.get('[data-testid="cost-estimate"]'))).toBe('$1.20')
+    expect(wrapper.text()).toContain('Estimated cost (3 × $0.40)')
+    expect(wrapper.get('[data-testid="submit-create"]').text()).toBe('Create 3 videos')
+    await wrapper.get('textarea').setValue('Three foxes')
+    await wrapper.get('form').trigger('submit')
+    await flushPromises()
+    const sent = posts(http)
+    expect(sent.map((c) => c.url.pathname)).toEqual(['/api/videos/batch'])
+    expect((sent[0]!.init.body as FormData).get('count')).toBe('3')
+    await vi.waitFor(() => expect(router.currentRoute.value.query.batch).toBe('b-1'))
   })
 
   it('shows the server’s reason when it refuses', async () => {

@@ -1,0 +1,11 @@
+export interface MenuItem {
+  value: string
+  title: string
+  subtitle?: string
+  icon?: string
+  color?: string
+  testid?: string
+  /** A choice among several (filters): shown with a check mark, announced as checked. */
+  checked?: boolean
+  disabled?: boolean
+}

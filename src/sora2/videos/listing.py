@@ -1,0 +1,87 @@
+"""The library's list query: filters and sort order, parsed once from query parameters.
+
+A ListQuery is frozen (hashable), so it is also the list cache's key: every filter that changes the answer is in
+it, and a new filter cannot be forgotten there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sora2.errors import BadRequest
+
+SORTS = ("newest", "oldest", "duration", "cost")
+STATUSES = ("queued", "in_progress", "completed", "failed")
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    limit: int = 50
+    offset: int = 0
+    status: str | None = None
+    model: str | None = None
+    q: str | None = None
+    favourite: bool | None = None
+    collection_id: str | None = None
+    batch_id: str | None = None
+    created_from: datetime | None = None  # inclusive
+    created_to: datetime | None = None  # exclusive
+    sort: str = "newest"
+    id_prefix: str | None = None  # the CLI's short ids, like git's
+
+
+def int_param(raw: str | None, default: int, low: int, high: int) -> int:
+    try:
+        value = int(raw) if raw not in (None, "") else default
+    except ValueError:
+        raise BadRequest(f"Expected an integer, got {raw!r}", code="invalid_integer") from None
+    return default if value <= 0 and low > 0 else min(max(value, low), high)
+
+
+def bool_param(name: str, raw: str | None) -> bool | None:
+    if raw in (None, ""):
+        return None
+    lowered = raw.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise BadRequest(f"{name} must be true or false", code=f"invalid_{name}")
+
+
+def moment_param(name: str, raw: str | None, *, end: bool = False) -> datetime | None:
+    """Epoch seconds, an ISO 8601 date-time, or a date (YYYY-MM-DD, UTC; as an end it includes that whole day)."""
+    if raw in (None, ""):
+        return None
+    text = raw.strip()
+    try:
+        if text.lstrip("-").isdigit():
+            return datetime.fromtimestamp(int(text), UTC)
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            return datetime.combine(day + timedelta(days=1) if end else day, time(), UTC)
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except (ValueError, OverflowError, OSError):
+        raise BadRequest(f"{name} must be a date (YYYY-MM-DD), an ISO date-time or epoch seconds",
+                         code=f"invalid_{name}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def parse_list_query(*, limit: str | None, offset: str | None, status: str | None, model: str | None,
+                     q: str | None, favourite: str | None = None, collection: str | None = None,
+                     batch: str | None = None, created_from: str | None = None, created_to: str | None = None,
+                     sort: str | None = None, id_prefix: str | None = None) -> ListQuery:
+    if id_prefix and not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", id_prefix):
+        raise BadRequest("id_prefix may hold only letters, digits, '-' and '_'", code="invalid_id_prefix")
+    if sort not in (None, "") and sort not in SORTS:
+        raise BadRequest(f"sort must be one of {', '.join(SORTS)}", code="invalid_sort")
+    start, stop = moment_param("from", created_from), moment_param("to", created_to, end=True)
+    if start and stop and start >= stop:
+        raise BadRequest("The date range is empty: 'from' must be before 'to'", code="invalid_range")
+    return ListQuery(
+        limit=int_param(limit, 50, 1, 200), offset=int_param(offset, 0, 0, 10_000_000),
+        status=status or None, model=model or None, q=q or None, favourite=bool_param("favourite", favourite),
+        collection_id=collection or None, batch_id=batch or None, created_from=start, created_to=stop,
+        sort=sort or "newest", id_prefix=id_prefix or None)
