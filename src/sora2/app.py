@@ -19,14 +19,18 @@ from sora2.auth.ratelimit import LoginLimiter
 from sora2.auth.router import router as auth_router
 from sora2.auth.tokens import TokenCodec, load_or_create_secret, write_private_file
 from sora2.bootstrap import announce_startup, ensure_initial_admin
+from sora2.budgets.router import router as budgets_router
 from sora2.config import Settings, get_settings
 from sora2.context import AppContext
+from sora2.dashboard.router import router as dashboard_router
 from sora2.db.engine import create_engine, create_session_factory
 from sora2.db.migrate import upgrade_async
 from sora2.events import EventBus, LibraryChanged, UserChanged, VideoDeleted, VideoUpdated
 from sora2.handlers import AccessLogMiddleware, install_error_handlers
 from sora2.media import MediaStorage
 from sora2.metrics import Metrics
+from sora2.outbound.dispatcher import Dispatcher
+from sora2.outbound.router import router as outbound_router
 from sora2.providers.base import ProviderError
 from sora2.providers.registry import (
     ProviderRegistry, build_emulator_provider, build_openai_provider, build_openrouter_provider,
@@ -150,6 +154,8 @@ async def _start(app: FastAPI, settings: Settings, emulator: tuple[Any, Any] | N
     tracker = Tracker(ctx)
     await tracker.start()
     ctx.tracker = tracker
+    ctx.outbound = Dispatcher(ctx)
+    await ctx.outbound.start()
     announce_startup(ctx)
     return ctx
 
@@ -181,6 +187,8 @@ def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
         finally:
             if ctx.tracker is not None:
                 await ctx.tracker.stop()
+            if ctx.outbound is not None:
+                await ctx.outbound.stop()
             if ctx.fanout is not None:
                 await ctx.fanout.stop()  # after the tracker: its last events still reach the other instances
             await ctx.providers.close()
@@ -197,7 +205,7 @@ def create_app(settings: Settings | None = None) -> socketio.ASGIApp:
                        allow_methods=["*"], allow_headers=["*"])
     api.add_middleware(AccessLogMiddleware)
     for router in (auth_router, tokens_router, users_router, videos_router, providers_router, webhooks_router,
-                   health.router):
+                   budgets_router, dashboard_router, outbound_router, health.router):
         api.include_router(router)
     if emulator is not None:
         api.mount("/emulator", emulator[1])

@@ -19,6 +19,7 @@ from sora2.videos.listcache import ListCache
 if TYPE_CHECKING:
     from sora2.events_redis import RedisFanout
     from sora2.metrics import Metrics
+    from sora2.outbound.dispatcher import Dispatcher
     from sora2.providers.registry import ProviderRegistry
     from sora2.tracker.loop import Tracker
     from sora2.videos.signing import MediaSigner
@@ -40,4 +41,5 @@ class AppContext:
     principals: PrincipalCache = field(default_factory=PrincipalCache)
     tracker: "Tracker | None" = None
     fanout: "RedisFanout | None" = None  # set when SORA2_REDIS_URL is (several instances)
+    outbound: "Dispatcher | None" = None  # outbound webhook delivery
     extras: dict[str, Any] = field(default_factory=dict)

@@ -72,3 +72,13 @@ class EventBus:
                 task = asyncio.ensure_future(result)
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
+
+
+class BudgetNoticeRaised(BaseModel):
+    """A user passed 80 % of their budget in the current period: every admin online hears it."""
+
+    user_id: str
+    username: str
+    used: float
+    amount: float
+    resets_at: int  # epoch seconds

@@ -30,12 +30,12 @@ from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
-from sora2.events import EventBus, JobsChanged, LibraryChanged, UserChanged, VideoUpdated
+from sora2.events import BudgetNoticeRaised, EventBus, JobsChanged, LibraryChanged, UserChanged, VideoUpdated
 
 log = logging.getLogger(__name__)
 
 SHARED_EVENTS: dict[str, type[BaseModel]] = {
-    cls.__name__: cls for cls in (VideoUpdated, UserChanged, LibraryChanged, JobsChanged)}
+    cls.__name__: cls for cls in (VideoUpdated, UserChanged, LibraryChanged, JobsChanged, BudgetNoticeRaised)}
 RESYNC = "Resync"  # "I dropped events you never saw": receivers empty their caches
 MAX_PENDING = 10_000  # events waiting for Redis; beyond this the oldest are dropped and a Resync is sent
 BATCH = 200
