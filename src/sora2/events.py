@@ -37,6 +37,10 @@ class JobsChanged(BaseModel):
     """New or rescheduled work for the tracker: wake it instead of waiting for its next tick."""
 
 
+class WebhooksQueued(BaseModel):
+    """Outbound webhook deliveries became due (a resend): wake this instance's dispatcher after the commit."""
+
+
 class VideoDeleted(BaseModel):
     """A video row is gone; its provider-side job may be deleted too (best effort)."""
 

@@ -13,7 +13,7 @@ import httpx
 
 from sora2.context import AppContext
 from sora2.db.base import utcnow
-from sora2.events import VideoUpdated
+from sora2.events import VideoUpdated, WebhooksQueued
 from sora2.models import OutboundAttempt
 from sora2.models.outbound import DELIVERED, FAILED, PENDING
 from sora2.outbound.payloads import TERMINAL_STATUSES, body_of
@@ -23,7 +23,7 @@ from sora2.outbound.signing import headers as signed_headers
 from sora2.outbound.urls import UrlRefused, resolve
 
 log = logging.getLogger(__name__)
-MAX_IDLE_SLEEP = 1.0
+MAX_IDLE_SLEEP = 5.0  # nothing due: this instance's own fan-outs and resends wake the loop at once
 SWEEP_LOOKBACK = timedelta(days=3)  # no job runs longer; older finished videos were announced or never will be
 ANNOUNCING_FIELDS = frozenset({"state", "download_state"})
 USER_AGENT = "sora2-webhooks/1"
@@ -79,8 +79,10 @@ class Dispatcher:
     # --- fan-out -----------------------------------------------------------------------------------------
 
     def _on_event(self, event: object) -> None:
+        if isinstance(event, WebhooksQueued):
+            self.wake()
         # Only changes that can make a video final: a poll's progress never costs a query here.
-        if isinstance(event, VideoUpdated) and (event.terminal or ANNOUNCING_FIELDS & event.updates.keys()):
+        elif isinstance(event, VideoUpdated) and (event.terminal or ANNOUNCING_FIELDS & event.updates.keys()):
             self._spawn(self.announce(event.video_id))
 
     async def announce(self, video_id: str) -> int:
@@ -119,7 +121,7 @@ class Dispatcher:
                 sleep = await self._sleep_budget()
             except Exception:
                 log.exception("webhook dispatch tick failed")
-                sleep = MAX_IDLE_SLEEP
+                sleep = 1.0
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=sleep)
             except TimeoutError:

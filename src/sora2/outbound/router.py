@@ -64,9 +64,7 @@ async def deliveries(endpoint_id: str, user: CurrentUser, ctx: CtxDep, session: 
 @router.post("/outbound-webhooks/deliveries/{delivery_id}/resend", response_model=SuccessMessage)
 async def resend(delivery_id: str, user: CurrentUser, ctx: CtxDep, session: SessionDep) -> SuccessMessage:
     """Send a delivery again now, with the same webhook-id."""
-    await _service(ctx, session).resend(user, delivery_id)
-    if ctx.outbound is not None:
-        ctx.outbound.wake()  # after this commit or on its next tick (others: within a second)
+    await _service(ctx, session).resend(user, delivery_id)  # wakes this instance's dispatcher after the commit
     return SuccessMessage(message="Delivery queued")
 
 

@@ -10,7 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from sora2.auth.principal import Principal
 from sora2.db.base import utcnow
+from sora2.db.session import queue_event
 from sora2.errors import BadRequest, Forbidden, NotFound
+from sora2.events import WebhooksQueued
 from sora2.models import OutboundDelivery, OutboundEndpoint, OutboundEvent
 from sora2.models.outbound import PENDING
 from sora2.outbound.payloads import EVENT_TYPES, event_payload, event_type, new_event_id
@@ -106,6 +108,7 @@ class OutboundService:
         delivery.state, delivery.attempts, delivery.resend = PENDING, 0, True
         delivery.next_attempt_at = utcnow()
         await self.session.flush()
+        queue_event(self.session, WebhooksQueued())
         return delivery
 
     # --- fan-out ---------------------------------------------------------------------------------------
@@ -115,11 +118,11 @@ class OutboundService:
         (video, type) key makes a second call (the sweep, another instance) a no-op. Returns deliveries made."""
         video = await VideoRepository(self.session).get(video_id)
         kind = event_type(video) if video is not None else None
-        if video is None or kind is None or await self.repo.event_for(video.id, kind) is not None:
+        if video is None or kind is None:
             return 0
         endpoints = await self.repo.listening_to(video.user_id)
-        if not endpoints:
-            return 0  # nobody listens: no outbox row either (the sweep skips such users too)
+        if not endpoints or await self.repo.event_for(video.id, kind) is not None:
+            return 0  # nobody listens (no outbox row either; the sweep skips such users too), or announced already
         now = utcnow()
         occurred = video.updated_at or now
         owner = await UserRepository(self.session).get(video.user_id)
