@@ -33,7 +33,9 @@ async def _failed_videos(ctx, user_id: str, count: int) -> list[str]:  # noqa: A
 
 
 async def test_two_instances_never_send_the_same_attempt_twice(settings):
-    apps = [create_app(settings.model_copy(update={"instance_id": f"instance-{name}"})) for name in "ab"]
+    # A generous timeout: on a loaded machine a slow answer would (rightly) be retried, which is a new attempt.
+    shared = settings.model_copy(update={"webhooks_timeout_seconds": 20.0})
+    apps = [create_app(shared.model_copy(update={"instance_id": f"instance-{name}"})) for name in "ab"]
     async with AsyncExitStack() as stack, running_receiver() as receiver:
         for app in apps:
             await stack.enter_async_context(app.fastapi.router.lifespan_context(app.fastapi))
@@ -47,15 +49,19 @@ async def test_two_instances_never_send_the_same_attempt_twice(settings):
         made = await asyncio.gather(a.outbound.sweep(), b.outbound.sweep())  # both find them; each event once
         assert sum(made) == VIDEOS
         got = await receiver.wait_for(VIDEOS)
+        rows = await _settled(http, endpoint["id"], headers)
         await asyncio.sleep(1.0)  # anything sent twice would have arrived by now
-        assert len(receiver.received) == VIDEOS
-        assert len({r.webhook_id for r in got}) == VIDEOS
+        # Every request the receiver saw is one recorded attempt: none was sent by both instances.
+        assert len(receiver.received) == sum(r["attempts"] for r in rows)
+        assert [r["state"] for r in rows] == ["delivered"] * VIDEOS
+        assert len({r.webhook_id for r in got}) == VIDEOS == len(rows)
         assert {r.verified(endpoint["secret"])["type"] for r in got} == {"video.failed"}
 
 
-async def _settled(http: httpx.AsyncClient, endpoint_id: str) -> list[dict]:
+async def _settled(http: httpx.AsyncClient, endpoint_id: str, headers: dict | None = None) -> list[dict]:
     for _ in range(100):
-        rows = (await http.get(f"/api/outbound-webhooks/{endpoint_id}/deliveries")).json()["deliveries"]
+        rows = (await http.get(f"/api/outbound-webhooks/{endpoint_id}/deliveries",
+                               headers=headers)).json()["deliveries"]
         if rows and all(r["state"] != "pending" for r in rows):
             break
         await asyncio.sleep(0.1)

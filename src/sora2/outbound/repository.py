@@ -94,8 +94,10 @@ class OutboundRepository:
             .scalars().all())
         if not ids:
             return []
+        # The whole condition again, not just the lease: between the SELECT and this UPDATE another instance may
+        # have sent the delivery and released it (acknowledged, so free of leases, but no longer due).
         await self.session.execute(
-            update(OutboundDelivery).where(OutboundDelivery.id.in_(ids), _lease_free(now))
+            update(OutboundDelivery).where(OutboundDelivery.id.in_(ids), due)
             .values(lease_owner=owner, lease_until=lease_until, next_attempt_at=lease_until)
             .execution_options(synchronize_session=False))
         stmt = (select(OutboundDelivery.id, OutboundDelivery.attempts, OutboundDelivery.resend, OutboundEvent.id,
