@@ -4,6 +4,7 @@ with SIGKILL mid-delivery sends it again after the restart with the same webhook
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from contextlib import AsyncExitStack
 
@@ -89,6 +90,7 @@ async def test_a_sigkill_mid_delivery_resends_with_the_same_webhook_id(tmp_path)
             async with httpx.AsyncClient(base_url=server.url, headers=headers, timeout=30) as http:
                 rows = await _settled(http, endpoint["id"])
             assert [(r["webhook_id"], r["state"]) for r in rows] == [(first.webhook_id, "delivered")]
-            assert "resending 1 webhook deliveries cut off by the restart" in server.log_text()
+            # (At least ours: on PostgreSQL live servers share one database with earlier runs.)
+            assert re.search(r"resending \d+ webhook deliveries cut off by the restart", server.log_text())
         finally:
             await asyncio.to_thread(server.stop)
