@@ -23,8 +23,10 @@ from sora2.collections.router import router as collections_router
 from sora2.presets.router import router as presets_router
 from sora2.shares.router import router as shares_router
 from sora2.bootstrap import announce_startup, ensure_initial_admin
+from sora2.budgets.router import router as budgets_router
 from sora2.config import Settings, get_settings
 from sora2.context import AppContext
+from sora2.dashboard.router import router as dashboard_router
 from sora2.db.engine import create_engine, create_session_factory
 from sora2.db.migrate import upgrade_async
 from sora2.db.startup_lock import startup_lock
@@ -32,6 +34,8 @@ from sora2.events import EventBus, LibraryChanged, UserChanged, VideoUpdated
 from sora2.handlers import AccessLogMiddleware, install_error_handlers
 from sora2.media import open_store
 from sora2.metrics import Metrics
+from sora2.outbound.dispatcher import Dispatcher
+from sora2.outbound.router import router as outbound_router
 from sora2.providers.factory import build
 from sora2.providers.registry import ProviderRegistry, build_emulator_provider
 from sora2.providers.specs import env_specs
@@ -149,6 +153,8 @@ async def _start(app: FastAPI, settings: Settings, emulator: tuple[Any, Any] | N
     tracker = Tracker(ctx)
     await tracker.start()
     ctx.tracker = tracker
+    ctx.outbound = Dispatcher(ctx)
+    await ctx.outbound.start()
     announce_startup(ctx)
     return ctx
 
@@ -190,6 +196,8 @@ def create_app(settings: Settings | None = None) -> ForwardedHeaders:
         finally:
             if ctx.tracker is not None:
                 await ctx.tracker.stop()
+            if ctx.outbound is not None:
+                await ctx.outbound.stop()
             if ctx.fanout is not None:
                 await ctx.fanout.stop()  # after the tracker: its last events still reach the other instances
             if ctx.provider_runtime is not None:
@@ -212,7 +220,7 @@ def create_app(settings: Settings | None = None) -> ForwardedHeaders:
     api.add_middleware(AccessLogMiddleware)
     for router in (auth_router, tokens_router, users_router, library_router, videos_router, providers_router,
                    providers_admin_router, webhooks_router, collections_router, presets_router, shares_router,
-                   health.router):
+                   budgets_router, dashboard_router, outbound_router, health.router):
         api.include_router(router)
     if emulator is not None:
         api.mount("/emulator", emulator[1])

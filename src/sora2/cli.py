@@ -198,6 +198,53 @@ def users_disable(username: str, enable: Annotated[bool, typer.Option("--enable"
     typer.echo(f"{username} {'enabled' if enable else 'disabled'}")
 
 
+@users_app.command("budget")
+def users_budget(username: Annotated[str | None, typer.Argument(help="Whose budget (omit with --instance)")] = None,
+                 amount: Annotated[float | None, typer.Argument(help="USD per period; omit to show")] = None,
+                 days: Annotated[int | None, typer.Option(help="A period of N days instead of the calendar "
+                                                                "month")] = None,
+                 instance: Annotated[bool, typer.Option("--instance", help="The whole instance's budget")] = False,
+                 remove: Annotated[bool, typer.Option("--remove", help="Remove the budget")] = False) -> None:
+    """Show or set a user's budget (USD per month, or per --days N), or the instance's with --instance."""
+    from sora2.budgets.service import BudgetService
+    from sora2.errors import NotFound
+
+    if instance and username is not None and amount is None:
+        try:  # `sora2 users budget --instance 500`: the one argument is the amount
+            username, amount = None, float(username)
+        except ValueError:
+            pass
+    if (username is None) == (not instance):
+        raise typer.BadParameter("give a user name, or --instance (not both)")
+
+    async def action(service):  # noqa: ANN001, ANN202
+        user_id = None
+        if username is not None:
+            user = await service.repo.get_by_username(username)
+            if user is None:
+                raise NotFound("User not found")
+            user_id = user.id
+        budgets = BudgetService(service.repo.session)
+        if remove:
+            await budgets.remove(user_id)
+            return None
+        if amount is not None:
+            await budgets.set(user_id, amount, "days" if days else "month", days)
+        mine, shared = await budgets.statuses_for(user_id or "")
+        return shared if user_id is None else mine
+
+    status = _run_users(action)
+    who = "the instance" if instance else username
+    if remove:
+        typer.echo(f"budget removed for {who}")
+    elif status is None:
+        typer.echo(f"{who} has no budget")
+    else:
+        typer.echo(f"{who}: ${status.amount:,.2f} {status.label}; used ${status.used:,.2f} "
+                   f"(${status.reserved:,.2f} in flight), ${status.remaining:,.2f} left until "
+                   f"{status.resets_at:%Y-%m-%d %H:%M} UTC")
+
+
 @users_app.command("import")
 def users_import(path: Path) -> None:
     """Import the original system's users.json (bcrypt hashes are kept and upgraded at next login)."""

@@ -136,6 +136,17 @@ class Settings(BaseSettings):
     lease_seconds: float = 10.0
     download_retry_max_seconds: float = 300.0
 
+    # outbound webhooks (users' and admins' endpoints hearing video.completed / failed / cancelled)
+    # Private, loopback and link-local addresses (and plain http to them) are refused unless this is on.
+    webhooks_allow_private_urls: bool = False
+    # Seconds to wait before each retry after the first attempt (Standard Webhooks' schedule: about a day).
+    webhooks_retry_schedule: list[float] = Field(
+        default_factory=lambda: [5, 300, 1800, 7200, 18000, 36000, 36000])
+    webhooks_timeout_seconds: float = 15.0
+    webhooks_lease_seconds: float = 60.0  # longer than a delivery can take, so no two instances send one attempt
+    webhooks_sweep_seconds: float = 60.0  # how often terminal videos not yet announced are looked for
+    webhooks_concurrency: int = 8
+
     @field_validator("jwt_secret")
     @classmethod
     def _refuse_known_secret(cls, value: SecretStr | None) -> SecretStr | None:

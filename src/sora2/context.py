@@ -20,6 +20,7 @@ from sora2.videos.listcache import ListCache
 if TYPE_CHECKING:
     from sora2.events_redis import RedisFanout
     from sora2.metrics import Metrics
+    from sora2.outbound.dispatcher import Dispatcher
     from sora2.providers.registry import ProviderRegistry
     from sora2.providers_admin.runtime import ProviderRuntime
     from sora2.tracker.loop import Tracker
@@ -43,6 +44,7 @@ class AppContext:
     tracker: "Tracker | None" = None
     fanout: "RedisFanout | None" = None  # set when SORA2_REDIS_URL is (several instances)
     provider_runtime: "ProviderRuntime | None" = None  # providers configured at runtime (admin page, CLI)
+    outbound: "Dispatcher | None" = None  # outbound webhook delivery
     extras: dict[str, Any] = field(default_factory=dict)
     # Public share links: page and record requests, and media requests (ranges come many per view), per address.
     share_limiter: WindowLimiter = field(default_factory=lambda: WindowLimiter(60, 60))

@@ -42,6 +42,10 @@ class ProvidersChanged(BaseModel):
     instance reloads its providers from the database."""
 
 
+class WebhooksQueued(BaseModel):
+    """Outbound webhook deliveries became due (a resend): wake this instance's dispatcher after the commit."""
+
+
 Handler = Callable[[Any], Awaitable[None] | None]
 
 
@@ -70,3 +74,13 @@ class EventBus:
                 task = asyncio.ensure_future(result)
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
+
+
+class BudgetNoticeRaised(BaseModel):
+    """A user passed 80 % of their budget in the current period: every admin online hears it."""
+
+    user_id: str
+    username: str
+    used: float
+    amount: float
+    resets_at: int  # epoch seconds

@@ -30,12 +30,15 @@ from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
-from sora2.events import EventBus, JobsChanged, LibraryChanged, ProvidersChanged, UserChanged, VideoUpdated
+from sora2.events import (
+    BudgetNoticeRaised, EventBus, JobsChanged, LibraryChanged, ProvidersChanged, UserChanged, VideoUpdated,
+)
 
 log = logging.getLogger(__name__)
 
 SHARED_EVENTS: dict[str, type[BaseModel]] = {
-    cls.__name__: cls for cls in (VideoUpdated, UserChanged, LibraryChanged, JobsChanged, ProvidersChanged)}
+    cls.__name__: cls for cls in (VideoUpdated, UserChanged, LibraryChanged, JobsChanged, ProvidersChanged,
+                                  BudgetNoticeRaised)}
 RESYNC = "Resync"  # "I dropped events you never saw": receivers empty their caches
 MAX_PENDING = 10_000  # events waiting for Redis; beyond this the oldest are dropped and a Resync is sent
 BATCH = 200

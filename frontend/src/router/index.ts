@@ -42,6 +42,18 @@ const router = createRouter({
       component: () => import('@/pages/AdminProvidersPage.vue'),
       meta: { admin: true, title: 'Providers' },
     },
+    {
+      path: '/admin/dashboard',
+      name: 'admin-dashboard',
+      component: () => import('@/pages/adminTeams').then((m) => m.AdminDashboardPage),
+      meta: { admin: true, title: 'Dashboard' },
+    },
+    {
+      path: '/admin/users/:id/videos',
+      name: 'admin-user-videos',
+      component: () => import('@/pages/adminTeams').then((m) => m.AdminUserVideosPage),
+      meta: { admin: true, title: 'Videos of a user' },
+    },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/pages/NotFoundPage.vue'), meta: { title: 'Not found' } },
   ],
 })

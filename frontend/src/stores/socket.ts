@@ -98,6 +98,10 @@ export const useSocketStore = defineStore('socket', () => {
     })
     socket.on('connect_error', onConnectError)
     socket.on('video_update', handleVideoUpdate)
+    // Admins only (the server sends it to them): a user passed 80 % of their budget.
+    socket.on('budget_notice', (n: { username: string }) =>
+      useNotifyStore().show(`${n.username} passed 80 % of their budget`, 'warning', { to: '/admin/dashboard' }),
+    )
   }
 
   function onConnect(): void {

@@ -11,12 +11,15 @@ from sora2.auth.resolve import resolve_principal
 from sora2.context import AppContext
 from sora2.errors import AppError
 from sora2.proxy import same_origin
-from sora2.events import UserChanged, VideoUpdated
+from sora2.events import BudgetNoticeRaised, UserChanged, VideoUpdated
 from sora2.videos.repository import VideoRepository
 from sora2.videos.schemas import video_out
 
 log = logging.getLogger(__name__)
 AUTH_ERROR = "Authentication error"
+
+
+ADMINS_ROOM = "admins"  # budget notices go to every admin online
 
 
 def user_room(user_id: str) -> str:
@@ -52,6 +55,8 @@ def create_socket_server(cors_origins: list[str], get_ctx: Callable[[], AppConte
         # credentials change (see bridge_events).
         await sio.save_session(sid, {"user_id": user.id, "token": token})
         await sio.enter_room(sid, user_room(user.id))
+        if user.is_admin:
+            await sio.enter_room(sid, ADMINS_ROOM)
 
     @sio.event
     async def request_video_status(sid: str, data: object = None) -> None:
@@ -80,6 +85,8 @@ def bridge_events(sio: socketio.AsyncServer, ctx: AppContext) -> None:
                            room=user_room(event.user_id))
         elif isinstance(event, UserChanged):
             await _drop_signed_out(sio, ctx, event.user_id)
+        elif isinstance(event, BudgetNoticeRaised):
+            await sio.emit("budget_notice", event.model_dump(), room=ADMINS_ROOM)
 
     ctx.bus.subscribe(forward)
 
@@ -88,6 +95,9 @@ async def _drop_signed_out(sio: socketio.AsyncServer, ctx: AppContext, user_id: 
     for sid, _ in list(sio.manager.get_participants("/", user_room(user_id))):
         token = (await sio.get_session(sid)).get("token")
         try:
-            await resolve_principal(ctx, token)
+            principal = await resolve_principal(ctx, token)
         except AppError:
             await sio.disconnect(sid)
+            continue
+        if not principal.is_admin:
+            await sio.leave_room(sid, ADMINS_ROOM)

@@ -10,6 +10,7 @@ from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sora2.budgets.service import reserve
 from sora2.db.base import utcnow
 from sora2.db.session import queue_event
 from sora2.errors import BadRequest, Forbidden, NotFound
@@ -234,6 +235,8 @@ class VideoService:
         return await self._enqueue(video)
 
     async def _enqueue(self, video: Video) -> Video:
+        emulated = self.providers.get(video.provider).info.emulated
+        await reserve(self.session, video.user_id, 0.0 if emulated else video.cost)  # the last step before insert
         video.next_check_at = utcnow()
         stored = await self.repo.add_once(video)
         if stored is not video:  # lost a race to a concurrent request with the same Idempotency-Key

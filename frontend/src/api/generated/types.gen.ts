@@ -35,6 +35,32 @@ export type ArchiveOut = {
 };
 
 /**
+ * AttemptOut
+ */
+export type AttemptOut = {
+    /**
+     * Attempted At
+     */
+    attempted_at: number;
+    /**
+     * Duration Ms
+     */
+    duration_ms: number;
+    /**
+     * Error
+     */
+    error: string | null;
+    /**
+     * Manual
+     */
+    manual: boolean;
+    /**
+     * Status Code
+     */
+    status_code: number | null;
+};
+
+/**
  * BatchOut
  */
 export type BatchOut = {
@@ -52,6 +78,142 @@ export type BatchOut = {
      * Videos
      */
     videos: Array<VideoOut>;
+};
+
+/**
+ * BudgetIn
+ */
+export type BudgetIn = {
+    /**
+     * Amount
+     *
+     * USD per period
+     */
+    amount: number;
+    /**
+     * Period
+     */
+    period?: 'month' | 'days';
+    /**
+     * Period Days
+     *
+     * with period=days: the period's length
+     */
+    period_days?: number | null;
+};
+
+/**
+ * BudgetNoticeOut
+ */
+export type BudgetNoticeOut = {
+    /**
+     * Amount
+     */
+    amount: number;
+    /**
+     * Created At
+     */
+    created_at: number;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Percent
+     */
+    percent: number;
+    /**
+     * Used
+     */
+    used: number;
+    /**
+     * User Id
+     */
+    user_id: string;
+    /**
+     * Username
+     */
+    username: string;
+};
+
+/**
+ * BudgetOut
+ */
+export type BudgetOut = {
+    /**
+     * Amount
+     */
+    amount: number;
+    /**
+     * Percent
+     */
+    percent: number;
+    /**
+     * Period
+     */
+    period: string;
+    /**
+     * Period Days
+     */
+    period_days: number | null;
+    /**
+     * Period Label
+     *
+     * monthly, weekly, daily or N-day
+     */
+    period_label: string;
+    /**
+     * Remaining
+     */
+    remaining: number;
+    /**
+     * Reserved
+     *
+     * the part of `used` that jobs in flight reserve at their estimate
+     */
+    reserved: number;
+    /**
+     * Resets At
+     *
+     * epoch seconds when this period ends and spending starts from zero
+     */
+    resets_at: number;
+    /**
+     * Scope
+     */
+    scope: 'user' | 'instance';
+    /**
+     * Used
+     *
+     * spent plus reserved by jobs in flight, this period (USD)
+     */
+    used: number;
+    /**
+     * User Id
+     */
+    user_id: string | null;
+    /**
+     * Username
+     */
+    username?: string | null;
+    /**
+     * Window Start
+     */
+    window_start: number;
+};
+
+/**
+ * BudgetsOut
+ */
+export type BudgetsOut = {
+    /**
+     * Budgets
+     */
+    budgets: Array<BudgetOut>;
+    /**
+     * Notices
+     */
+    notices: Array<BudgetNoticeOut>;
 };
 
 /**
@@ -263,6 +425,178 @@ export type DefaultModel = {
      * Provider
      */
     provider: string;
+};
+
+/**
+ * DeliveriesOut
+ */
+export type DeliveriesOut = {
+    /**
+     * Deliveries
+     */
+    deliveries: Array<DeliveryOut>;
+};
+
+/**
+ * DeliveryOut
+ */
+export type DeliveryOut = {
+    /**
+     * Attempts
+     */
+    attempts: number;
+    /**
+     * Created At
+     */
+    created_at: number;
+    /**
+     * Delivered At
+     */
+    delivered_at: number | null;
+    /**
+     * Event Type
+     */
+    event_type: string;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Last Error
+     */
+    last_error: string | null;
+    /**
+     * Last Status
+     */
+    last_status: number | null;
+    /**
+     * Log
+     *
+     * the latest attempts, newest first
+     */
+    log: Array<AttemptOut>;
+    /**
+     * Next Attempt At
+     */
+    next_attempt_at: number | null;
+    /**
+     * State
+     */
+    state: 'pending' | 'delivered' | 'failed';
+    /**
+     * Video Id
+     */
+    video_id: string;
+    /**
+     * Webhook Id
+     *
+     * the event's id, sent as webhook-id with every attempt
+     */
+    webhook_id: string;
+};
+
+/**
+ * EndpointIn
+ */
+export type EndpointIn = {
+    /**
+     * Description
+     */
+    description?: string;
+    /**
+     * Events
+     *
+     * default: every event
+     */
+    events?: Array<'video.completed' | 'video.failed' | 'video.cancelled'> | null;
+    /**
+     * Instance Wide
+     *
+     * admins only: hear every user's videos
+     */
+    instance_wide?: boolean;
+    /**
+     * Url
+     *
+     * https:// URL that receives the events
+     */
+    url: string;
+};
+
+/**
+ * EndpointOut
+ */
+export type EndpointOut = {
+    /**
+     * Created At
+     */
+    created_at: number;
+    /**
+     * Description
+     */
+    description: string;
+    /**
+     * Enabled
+     */
+    enabled: boolean;
+    /**
+     * Events
+     */
+    events: Array<string>;
+    /**
+     * Id
+     */
+    id: string;
+    /**
+     * Instance Wide
+     */
+    instance_wide: boolean;
+    /**
+     * Secret
+     *
+     * whsec_…: verify each delivery's webhook-signature with it
+     */
+    secret: string;
+    /**
+     * Url
+     */
+    url: string;
+    /**
+     * User Id
+     */
+    user_id: string;
+};
+
+/**
+ * EndpointPatch
+ */
+export type EndpointPatch = {
+    /**
+     * Description
+     */
+    description?: string | null;
+    /**
+     * Enabled
+     */
+    enabled?: boolean | null;
+    /**
+     * Events
+     */
+    events?: Array<'video.completed' | 'video.failed' | 'video.cancelled'> | null;
+    /**
+     * Url
+     */
+    url?: string | null;
+};
+
+/**
+ * EndpointsOut
+ */
+export type EndpointsOut = {
+    /**
+     * Endpoints
+     */
+    endpoints: Array<EndpointOut>;
 };
 
 /**
@@ -489,6 +823,16 @@ export type ModelOut = {
 };
 
 /**
+ * MyBudgetOut
+ *
+ * The caller's limits: their own budget and the instance's shared one (null where none is set).
+ */
+export type MyBudgetOut = {
+    instance: BudgetOut | null;
+    user: BudgetOut | null;
+};
+
+/**
  * PresetList
  */
 export type PresetList = {
@@ -640,6 +984,34 @@ export type ProviderEntry = {
      * Warnings
      */
     warnings?: Array<string>;
+};
+
+/**
+ * ProviderHealth
+ */
+export type ProviderHealth = {
+    /**
+     * By Status
+     */
+    by_status: {
+        [key: string]: number;
+    };
+    /**
+     * Failure Rate
+     *
+     * failed / (completed + failed); null before any finished
+     */
+    failure_rate: number | null;
+    /**
+     * Median Seconds To Ready
+     *
+     * from the request to the downloaded file
+     */
+    median_seconds_to_ready: number | null;
+    /**
+     * Provider
+     */
+    provider: string;
 };
 
 /**
@@ -999,6 +1371,54 @@ export type ShareOut = {
 };
 
 /**
+ * SpendRow
+ */
+export type SpendRow = {
+    /**
+     * Key
+     *
+     * the day (YYYY-MM-DD), user id, provider id or model id
+     */
+    key: string;
+    /**
+     * Label
+     */
+    label: string;
+    /**
+     * Spend
+     *
+     * USD: actual cost where the provider reported it, else the estimate; emulated jobs cost nothing
+     */
+    spend: number;
+    /**
+     * Videos
+     */
+    videos: number;
+};
+
+/**
+ * StorageRow
+ */
+export type StorageRow = {
+    /**
+     * Bytes
+     */
+    bytes: number;
+    /**
+     * User Id
+     */
+    user_id: string;
+    /**
+     * Username
+     */
+    username: string;
+    /**
+     * Videos
+     */
+    videos: number;
+};
+
+/**
  * SuccessMessage
  */
 export type SuccessMessage = {
@@ -1152,6 +1572,63 @@ export type UpdateUserIn = {
      * Role
      */
     role?: 'admin' | 'user' | null;
+};
+
+/**
+ * UsageOut
+ */
+export type UsageOut = {
+    /**
+     * By Day
+     */
+    by_day: Array<SpendRow>;
+    /**
+     * By Model
+     */
+    by_model: Array<SpendRow>;
+    /**
+     * By Provider
+     */
+    by_provider: Array<SpendRow>;
+    /**
+     * By User
+     */
+    by_user: Array<SpendRow>;
+    /**
+     * End
+     *
+     * last day of the period, inclusive
+     */
+    end: string;
+    /**
+     * Jobs
+     */
+    jobs: Array<ProviderHealth>;
+    /**
+     * Start
+     *
+     * first day of the period, YYYY-MM-DD (UTC)
+     */
+    start: string;
+    /**
+     * Storage
+     */
+    storage: Array<StorageRow>;
+    totals: UsageTotals;
+};
+
+/**
+ * UsageTotals
+ */
+export type UsageTotals = {
+    /**
+     * Spend
+     */
+    spend: number;
+    /**
+     * Videos
+     */
+    videos: number;
 };
 
 /**
@@ -1426,6 +1903,93 @@ export type VideoOut = {
     user_id: string;
 };
 
+export type DismissNoticeApiAdminBudgetNoticesNoticeIdDismissPostData = {
+    body?: never;
+    path: {
+        /**
+         * Notice Id
+         */
+        notice_id: number;
+    };
+    query?: never;
+    url: '/api/admin/budget-notices/{notice_id}/dismiss';
+};
+
+export type DismissNoticeApiAdminBudgetNoticesNoticeIdDismissPostErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type DismissNoticeApiAdminBudgetNoticesNoticeIdDismissPostError = DismissNoticeApiAdminBudgetNoticesNoticeIdDismissPostErrors[keyof DismissNoticeApiAdminBudgetNoticesNoticeIdDismissPostErrors];
+
+export type DismissNoticeApiAdminBudgetNoticesNoticeIdDismissPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: SuccessMessage;
+};
+
+export type DismissNoticeApiAdminBudgetNoticesNoticeIdDismissPostResponse = DismissNoticeApiAdminBudgetNoticesNoticeIdDismissPostResponses[keyof DismissNoticeApiAdminBudgetNoticesNoticeIdDismissPostResponses];
+
+export type AllBudgetsApiAdminBudgetsGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/admin/budgets';
+};
+
+export type AllBudgetsApiAdminBudgetsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: BudgetsOut;
+};
+
+export type AllBudgetsApiAdminBudgetsGetResponse = AllBudgetsApiAdminBudgetsGetResponses[keyof AllBudgetsApiAdminBudgetsGetResponses];
+
+export type RemoveInstanceBudgetApiAdminBudgetsInstanceDeleteData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/admin/budgets/instance';
+};
+
+export type RemoveInstanceBudgetApiAdminBudgetsInstanceDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    200: SuccessMessage;
+};
+
+export type RemoveInstanceBudgetApiAdminBudgetsInstanceDeleteResponse = RemoveInstanceBudgetApiAdminBudgetsInstanceDeleteResponses[keyof RemoveInstanceBudgetApiAdminBudgetsInstanceDeleteResponses];
+
+export type SetInstanceBudgetApiAdminBudgetsInstancePutData = {
+    body: BudgetIn;
+    path?: never;
+    query?: never;
+    url: '/api/admin/budgets/instance';
+};
+
+export type SetInstanceBudgetApiAdminBudgetsInstancePutErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type SetInstanceBudgetApiAdminBudgetsInstancePutError = SetInstanceBudgetApiAdminBudgetsInstancePutErrors[keyof SetInstanceBudgetApiAdminBudgetsInstancePutErrors];
+
+export type SetInstanceBudgetApiAdminBudgetsInstancePutResponses = {
+    /**
+     * Successful Response
+     */
+    200: BudgetOut;
+};
+
+export type SetInstanceBudgetApiAdminBudgetsInstancePutResponse = SetInstanceBudgetApiAdminBudgetsInstancePutResponses[keyof SetInstanceBudgetApiAdminBudgetsInstancePutResponses];
+
 export type ChangePasswordApiAdminChangePasswordPostData = {
     /**
      * ChangePasswordIn
@@ -1453,6 +2017,22 @@ export type ChangePasswordApiAdminChangePasswordPostResponses = {
 };
 
 export type ChangePasswordApiAdminChangePasswordPostResponse = ChangePasswordApiAdminChangePasswordPostResponses[keyof ChangePasswordApiAdminChangePasswordPostResponses];
+
+export type InstanceEndpointsApiAdminOutboundWebhooksGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/admin/outbound-webhooks';
+};
+
+export type InstanceEndpointsApiAdminOutboundWebhooksGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: EndpointsOut;
+};
+
+export type InstanceEndpointsApiAdminOutboundWebhooksGetResponse = InstanceEndpointsApiAdminOutboundWebhooksGetResponses[keyof InstanceEndpointsApiAdminOutboundWebhooksGetResponses];
 
 export type ListProvidersApiAdminProvidersGetData = {
     body?: never;
@@ -1747,6 +2327,80 @@ export type RevokeAnyTokenApiAdminTokensTokenIdDeleteResponses = {
 
 export type RevokeAnyTokenApiAdminTokensTokenIdDeleteResponse = RevokeAnyTokenApiAdminTokensTokenIdDeleteResponses[keyof RevokeAnyTokenApiAdminTokensTokenIdDeleteResponses];
 
+export type UsageApiAdminUsageGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Start
+         *
+         * YYYY-MM-DD (UTC)
+         */
+        start?: string | null;
+        /**
+         * End
+         *
+         * YYYY-MM-DD (UTC)
+         */
+        end?: string | null;
+    };
+    url: '/api/admin/usage';
+};
+
+export type UsageApiAdminUsageGetErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type UsageApiAdminUsageGetError = UsageApiAdminUsageGetErrors[keyof UsageApiAdminUsageGetErrors];
+
+export type UsageApiAdminUsageGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: UsageOut;
+};
+
+export type UsageApiAdminUsageGetResponse = UsageApiAdminUsageGetResponses[keyof UsageApiAdminUsageGetResponses];
+
+export type LedgerApiAdminUsageLedgerCsvGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Start
+         *
+         * YYYY-MM-DD (UTC)
+         */
+        start?: string | null;
+        /**
+         * End
+         *
+         * YYYY-MM-DD (UTC)
+         */
+        end?: string | null;
+    };
+    url: '/api/admin/usage/ledger.csv';
+};
+
+export type LedgerApiAdminUsageLedgerCsvGetErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type LedgerApiAdminUsageLedgerCsvGetError = LedgerApiAdminUsageLedgerCsvGetErrors[keyof LedgerApiAdminUsageLedgerCsvGetErrors];
+
+export type LedgerApiAdminUsageLedgerCsvGetResponses = {
+    /**
+     * one row per video
+     */
+    200: unknown;
+};
+
 export type ListUsersApiAdminUsersGetData = {
     body?: never;
     path?: never;
@@ -1825,6 +2479,105 @@ export type UpdateUserApiAdminUsersUserIdPatchResponses = {
 
 export type UpdateUserApiAdminUsersUserIdPatchResponse = UpdateUserApiAdminUsersUserIdPatchResponses[keyof UpdateUserApiAdminUsersUserIdPatchResponses];
 
+export type RemoveUserBudgetApiAdminUsersUserIdBudgetDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * User Id
+         */
+        user_id: string;
+    };
+    query?: never;
+    url: '/api/admin/users/{user_id}/budget';
+};
+
+export type RemoveUserBudgetApiAdminUsersUserIdBudgetDeleteErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type RemoveUserBudgetApiAdminUsersUserIdBudgetDeleteError = RemoveUserBudgetApiAdminUsersUserIdBudgetDeleteErrors[keyof RemoveUserBudgetApiAdminUsersUserIdBudgetDeleteErrors];
+
+export type RemoveUserBudgetApiAdminUsersUserIdBudgetDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    200: SuccessMessage;
+};
+
+export type RemoveUserBudgetApiAdminUsersUserIdBudgetDeleteResponse = RemoveUserBudgetApiAdminUsersUserIdBudgetDeleteResponses[keyof RemoveUserBudgetApiAdminUsersUserIdBudgetDeleteResponses];
+
+export type SetUserBudgetApiAdminUsersUserIdBudgetPutData = {
+    body: BudgetIn;
+    path: {
+        /**
+         * User Id
+         */
+        user_id: string;
+    };
+    query?: never;
+    url: '/api/admin/users/{user_id}/budget';
+};
+
+export type SetUserBudgetApiAdminUsersUserIdBudgetPutErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type SetUserBudgetApiAdminUsersUserIdBudgetPutError = SetUserBudgetApiAdminUsersUserIdBudgetPutErrors[keyof SetUserBudgetApiAdminUsersUserIdBudgetPutErrors];
+
+export type SetUserBudgetApiAdminUsersUserIdBudgetPutResponses = {
+    /**
+     * Successful Response
+     */
+    200: BudgetOut;
+};
+
+export type SetUserBudgetApiAdminUsersUserIdBudgetPutResponse = SetUserBudgetApiAdminUsersUserIdBudgetPutResponses[keyof SetUserBudgetApiAdminUsersUserIdBudgetPutResponses];
+
+export type UserVideosApiAdminUsersUserIdVideosGetData = {
+    body?: never;
+    path: {
+        /**
+         * User Id
+         */
+        user_id: string;
+    };
+    query?: {
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Offset
+         */
+        offset?: number;
+    };
+    url: '/api/admin/users/{user_id}/videos';
+};
+
+export type UserVideosApiAdminUsersUserIdVideosGetErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type UserVideosApiAdminUsersUserIdVideosGetError = UserVideosApiAdminUsersUserIdVideosGetErrors[keyof UserVideosApiAdminUsersUserIdVideosGetErrors];
+
+export type UserVideosApiAdminUsersUserIdVideosGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: VideoList;
+};
+
+export type UserVideosApiAdminUsersUserIdVideosGetResponse = UserVideosApiAdminUsersUserIdVideosGetResponses[keyof UserVideosApiAdminUsersUserIdVideosGetResponses];
+
 export type UnconfirmedVideosApiAdminVideosUnconfirmedGetData = {
     body?: never;
     path?: never;
@@ -1840,6 +2593,36 @@ export type UnconfirmedVideosApiAdminVideosUnconfirmedGetResponses = {
 };
 
 export type UnconfirmedVideosApiAdminVideosUnconfirmedGetResponse = UnconfirmedVideosApiAdminVideosUnconfirmedGetResponses[keyof UnconfirmedVideosApiAdminVideosUnconfirmedGetResponses];
+
+export type AnyVideoApiAdminVideosVideoIdGetData = {
+    body?: never;
+    path: {
+        /**
+         * Video Id
+         */
+        video_id: string;
+    };
+    query?: never;
+    url: '/api/admin/videos/{video_id}';
+};
+
+export type AnyVideoApiAdminVideosVideoIdGetErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type AnyVideoApiAdminVideosVideoIdGetError = AnyVideoApiAdminVideosVideoIdGetErrors[keyof AnyVideoApiAdminVideosVideoIdGetErrors];
+
+export type AnyVideoApiAdminVideosVideoIdGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: VideoOut;
+};
+
+export type AnyVideoApiAdminVideosVideoIdGetResponse = AnyVideoApiAdminVideosVideoIdGetResponses[keyof AnyVideoApiAdminVideosVideoIdGetResponses];
 
 export type DownloadArchiveApiArchivesVideosZipGetData = {
     body?: never;
@@ -1926,6 +2709,22 @@ export type MeApiAuthMeGetResponses = {
 };
 
 export type MeApiAuthMeGetResponse = MeApiAuthMeGetResponses[keyof MeApiAuthMeGetResponses];
+
+export type MyBudgetApiBudgetGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/budget';
+};
+
+export type MyBudgetApiBudgetGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: MyBudgetOut;
+};
+
+export type MyBudgetApiBudgetGetResponse = MyBudgetApiBudgetGetResponses[keyof MyBudgetApiBudgetGetResponses];
 
 export type ListCollectionsApiCollectionsGetData = {
     body?: never;
@@ -2209,6 +3008,197 @@ export type SignedMediaApiMediaVideoIdVariantGetResponses = {
      */
     206: unknown;
 };
+
+export type ListEndpointsApiOutboundWebhooksGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/outbound-webhooks';
+};
+
+export type ListEndpointsApiOutboundWebhooksGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: EndpointsOut;
+};
+
+export type ListEndpointsApiOutboundWebhooksGetResponse = ListEndpointsApiOutboundWebhooksGetResponses[keyof ListEndpointsApiOutboundWebhooksGetResponses];
+
+export type CreateEndpointApiOutboundWebhooksPostData = {
+    body: EndpointIn;
+    path?: never;
+    query?: never;
+    url: '/api/outbound-webhooks';
+};
+
+export type CreateEndpointApiOutboundWebhooksPostErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type CreateEndpointApiOutboundWebhooksPostError = CreateEndpointApiOutboundWebhooksPostErrors[keyof CreateEndpointApiOutboundWebhooksPostErrors];
+
+export type CreateEndpointApiOutboundWebhooksPostResponses = {
+    /**
+     * Successful Response
+     */
+    201: EndpointOut;
+};
+
+export type CreateEndpointApiOutboundWebhooksPostResponse = CreateEndpointApiOutboundWebhooksPostResponses[keyof CreateEndpointApiOutboundWebhooksPostResponses];
+
+export type ResendApiOutboundWebhooksDeliveriesDeliveryIdResendPostData = {
+    body?: never;
+    path: {
+        /**
+         * Delivery Id
+         */
+        delivery_id: string;
+    };
+    query?: never;
+    url: '/api/outbound-webhooks/deliveries/{delivery_id}/resend';
+};
+
+export type ResendApiOutboundWebhooksDeliveriesDeliveryIdResendPostErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ResendApiOutboundWebhooksDeliveriesDeliveryIdResendPostError = ResendApiOutboundWebhooksDeliveriesDeliveryIdResendPostErrors[keyof ResendApiOutboundWebhooksDeliveriesDeliveryIdResendPostErrors];
+
+export type ResendApiOutboundWebhooksDeliveriesDeliveryIdResendPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: SuccessMessage;
+};
+
+export type ResendApiOutboundWebhooksDeliveriesDeliveryIdResendPostResponse = ResendApiOutboundWebhooksDeliveriesDeliveryIdResendPostResponses[keyof ResendApiOutboundWebhooksDeliveriesDeliveryIdResendPostResponses];
+
+export type DeleteEndpointApiOutboundWebhooksEndpointIdDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Endpoint Id
+         */
+        endpoint_id: string;
+    };
+    query?: never;
+    url: '/api/outbound-webhooks/{endpoint_id}';
+};
+
+export type DeleteEndpointApiOutboundWebhooksEndpointIdDeleteErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type DeleteEndpointApiOutboundWebhooksEndpointIdDeleteError = DeleteEndpointApiOutboundWebhooksEndpointIdDeleteErrors[keyof DeleteEndpointApiOutboundWebhooksEndpointIdDeleteErrors];
+
+export type DeleteEndpointApiOutboundWebhooksEndpointIdDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    200: SuccessMessage;
+};
+
+export type DeleteEndpointApiOutboundWebhooksEndpointIdDeleteResponse = DeleteEndpointApiOutboundWebhooksEndpointIdDeleteResponses[keyof DeleteEndpointApiOutboundWebhooksEndpointIdDeleteResponses];
+
+export type UpdateEndpointApiOutboundWebhooksEndpointIdPatchData = {
+    body: EndpointPatch;
+    path: {
+        /**
+         * Endpoint Id
+         */
+        endpoint_id: string;
+    };
+    query?: never;
+    url: '/api/outbound-webhooks/{endpoint_id}';
+};
+
+export type UpdateEndpointApiOutboundWebhooksEndpointIdPatchErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type UpdateEndpointApiOutboundWebhooksEndpointIdPatchError = UpdateEndpointApiOutboundWebhooksEndpointIdPatchErrors[keyof UpdateEndpointApiOutboundWebhooksEndpointIdPatchErrors];
+
+export type UpdateEndpointApiOutboundWebhooksEndpointIdPatchResponses = {
+    /**
+     * Successful Response
+     */
+    200: EndpointOut;
+};
+
+export type UpdateEndpointApiOutboundWebhooksEndpointIdPatchResponse = UpdateEndpointApiOutboundWebhooksEndpointIdPatchResponses[keyof UpdateEndpointApiOutboundWebhooksEndpointIdPatchResponses];
+
+export type DeliveriesApiOutboundWebhooksEndpointIdDeliveriesGetData = {
+    body?: never;
+    path: {
+        /**
+         * Endpoint Id
+         */
+        endpoint_id: string;
+    };
+    query?: never;
+    url: '/api/outbound-webhooks/{endpoint_id}/deliveries';
+};
+
+export type DeliveriesApiOutboundWebhooksEndpointIdDeliveriesGetErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type DeliveriesApiOutboundWebhooksEndpointIdDeliveriesGetError = DeliveriesApiOutboundWebhooksEndpointIdDeliveriesGetErrors[keyof DeliveriesApiOutboundWebhooksEndpointIdDeliveriesGetErrors];
+
+export type DeliveriesApiOutboundWebhooksEndpointIdDeliveriesGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: DeliveriesOut;
+};
+
+export type DeliveriesApiOutboundWebhooksEndpointIdDeliveriesGetResponse = DeliveriesApiOutboundWebhooksEndpointIdDeliveriesGetResponses[keyof DeliveriesApiOutboundWebhooksEndpointIdDeliveriesGetResponses];
+
+export type RotateSecretApiOutboundWebhooksEndpointIdRotateSecretPostData = {
+    body?: never;
+    path: {
+        /**
+         * Endpoint Id
+         */
+        endpoint_id: string;
+    };
+    query?: never;
+    url: '/api/outbound-webhooks/{endpoint_id}/rotate-secret';
+};
+
+export type RotateSecretApiOutboundWebhooksEndpointIdRotateSecretPostErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type RotateSecretApiOutboundWebhooksEndpointIdRotateSecretPostError = RotateSecretApiOutboundWebhooksEndpointIdRotateSecretPostErrors[keyof RotateSecretApiOutboundWebhooksEndpointIdRotateSecretPostErrors];
+
+export type RotateSecretApiOutboundWebhooksEndpointIdRotateSecretPostResponses = {
+    /**
+     * Successful Response
+     */
+    200: EndpointOut;
+};
+
+export type RotateSecretApiOutboundWebhooksEndpointIdRotateSecretPostResponse = RotateSecretApiOutboundWebhooksEndpointIdRotateSecretPostResponses[keyof RotateSecretApiOutboundWebhooksEndpointIdRotateSecretPostResponses];
 
 export type ListPresetsApiPresetsGetData = {
     body?: never;

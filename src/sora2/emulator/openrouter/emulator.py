@@ -226,7 +226,7 @@ class OpenRouterEmulator:
             width=width, height=height, resolution=resolution, aspect_ratio=ratio, created_at=now,
             job_seconds=self.faults.settings.job_seconds or self.config.job_seconds,
             expire_after=self.config.expires_after_seconds, generation_id=new_generation_id(now),
-            cost=spec.cost(resolution, duration), base_url=base_url, callback_url=request.callback_url,
+            cost=spec.cost(resolution, duration) * self.faults.knobs.cost_multiplier, base_url=base_url, callback_url=request.callback_url,
             seed=request.seed, generate_audio=wants_audio and spec.generate_audio,
             previous_job_id=previous.id if previous else None)
         if self.faults.draw_job_failure():

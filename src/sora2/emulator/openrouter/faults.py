@@ -25,6 +25,9 @@ INSUFFICIENT_CREDITS = ("Insufficient credits. This account has a negative or ze
 @dataclass
 class OpenRouterFaultSettings(FaultSettings):
     webhook_duplicate: bool = False  # deliver each webhook twice (same idempotency key), as retries may
+    # Bill new jobs at list price times this (a discount, a surcharge): the reported cost then differs from the
+    # estimate a client made from the model's pricing, as real bills can.
+    cost_multiplier: float = 1.0
 
 
 class OpenRouterFaults(FaultInjector):
@@ -42,6 +45,10 @@ class OpenRouterFaults(FaultInjector):
             if not isinstance(value, bool):
                 raise EmulatorError(400, "Invalid 'webhook_duplicate': expected a boolean.", param=name)
             return value
+        if name == "cost_multiplier":
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+                raise EmulatorError(400, "Invalid 'cost_multiplier': expected a number from 0 to 100.", param=name)
+            return float(value)
         return super().check_knob(name, value)
 
 

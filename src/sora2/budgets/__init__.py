@@ -1,0 +1,1 @@
+"""Budgets: spending limits per user and for the whole instance, held under concurrency."""
