@@ -145,3 +145,13 @@ def shot(page, name: str, full_page: bool = False) -> Path:  # noqa: ANN001
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def doc_shot(page, name: str) -> None:  # noqa: ANN001
+    """A screenshot (test-artifacts/screenshots); with SORA2_DOC_SCREENSHOTS=1 also into docs/screenshots, to refresh
+    the documentation's pictures from the real pages."""
+    path = shot(page, name)
+    if os.environ.get("SORA2_DOC_SCREENSHOTS") == "1":
+        target = ROOT / "docs" / "screenshots"
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target / f"{name}.png")

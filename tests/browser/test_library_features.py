@@ -4,9 +4,7 @@ filters, multi-select with a ZIP download, share links, previous/next in the pla
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -15,23 +13,11 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.browser.conftest import shot, sign_in
+from tests.browser.conftest import doc_shot, sign_in
 from tests.browser.helpers import PASSWORD, card, fresh_user, make_video, wait_done
 
 pytestmark = pytest.mark.browser
 CHOSEN = re.compile(r"v-btn--active")  # Vuetify's toggle marks the chosen button so
-DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-def doc_shot(page, name: str) -> None:  # noqa: ANN001
-    """A screenshot (test-artifacts/screenshots); with SORA2_DOC_SCREENSHOTS=1 also into docs/screenshots, to refresh
-    the documentation's pictures from the real pages."""
-    path = shot(page, name)
-    if os.environ.get("SORA2_DOC_SCREENSHOTS") == "1":
-        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, DOCS_SCREENSHOTS / f"{name}.png")
-
-
 def picture(tmp_path: Path, name: str = "start.png", size: tuple[int, int] = (640, 360)) -> str:
     image = Image.new("RGB", size, (20, 120, 90))
     buffer = io.BytesIO()

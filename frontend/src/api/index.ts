@@ -14,6 +14,8 @@ import type {
   ShareOut,
   CostStats,
   CreateUserOut,
+  Estimate,
+  UnconfirmedList,
   Lineage,
   LoginOut,
   MeOut,
@@ -73,6 +75,16 @@ export interface ShareBody {
   title?: string | null
 }
 
+/** The fields an edit & retry changes (POST /api/videos/:id/retry); left out, they keep the old video's. */
+export interface RetryIn {
+  prompt?: string
+  model?: string
+  size?: string
+  seconds?: string
+  aspect_ratio?: string
+  resolution?: string
+}
+
 export interface ContinueBody {
   prompt: string
   model?: string
@@ -110,6 +122,13 @@ export const api = {
   continueVideo: (id: string, body: ContinueBody, key: string) =>
     request<VideoOut>('POST', `/api/videos/${id}/continue`, { json: body, headers: idempotent(key) }),
   retryDownload: (id: string) => request<VideoOut>('POST', `/api/videos/${id}/retry-download`),
+  cancelVideo: (id: string) => request<VideoOut>('POST', `/api/videos/${id}/cancel`),
+  retryVideo: (id: string, changes: RetryIn, key: string) =>
+    request<VideoOut>('POST', `/api/videos/${id}/retry`, { json: changes, headers: idempotent(key) }),
+  dismissVideo: (id: string) => request<VideoOut>('POST', `/api/videos/${id}/dismiss`),
+  estimate: (fields: Record<string, string | undefined>) =>
+    request<Estimate>('POST', '/api/videos/estimate', { json: fields }),
+  unconfirmedVideos: () => request<UnconfirmedList>('GET', '/api/admin/videos/unconfirmed'),
   checkStatus: (id: string) => request<CheckStatusOut>('POST', `/api/videos/${id}/check-status`),
   lineage: (id: string) => request<Lineage>('GET', `/api/videos/${id}/lineage`),
   costStats: () => request<CostStats>('GET', '/api/videos/stats/costs'),

@@ -3,7 +3,7 @@
 // toward the server's `estimated_completion_at`: never backwards, never past 99 % before the video is ready.
 import { computed, onScopeDispose, ref, watch, type ComputedRef, type Ref } from 'vue'
 import type { VideoOut } from '@/api'
-import { isActive } from '@/lib/format'
+import { isActive, stateOf } from '@/lib/format'
 
 const nowSeconds = (): number => Date.now() / 1000
 
@@ -18,7 +18,7 @@ export function interpolatedProgress(progress: number, readAt: number, expectedA
 export function useShownProgress(video: Ref<VideoOut>): ComputedRef<number> {
   const now = ref(nowSeconds())
   const base = ref({ progress: video.value.progress, at: now.value })
-  const moving = computed(() => isActive(video.value.status) && Boolean(video.value.estimated_completion_at))
+  const moving = computed(() => isActive(stateOf(video.value)) && Boolean(video.value.estimated_completion_at))
   const shown = computed(() =>
     moving.value
       ? interpolatedProgress(base.value.progress, base.value.at, video.value.estimated_completion_at, now.value)

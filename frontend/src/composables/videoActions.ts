@@ -2,14 +2,15 @@
 // confirmation and prompt dialogs they need.
 import { type InjectionKey, inject, provide, reactive } from 'vue'
 import { useRouter } from 'vue-router'
-import { type VideoOut, newIdempotencyKey } from '@/api'
+import { type RetryIn, type VideoOut, newIdempotencyKey } from '@/api'
 import { downloadUrl, isFresh } from '@/lib/media'
 import { useNotifyStore } from '@/stores/notify'
 import { useVideosStore } from '@/stores/videos'
 
 export type VideoAction =
-  | 'play' | 'download' | 'remix' | 'continue' | 'retry' | 'check' | 'delete'
+  | 'play' | 'download' | 'remix' | 'continue' | 'redownload' | 'check' | 'delete'
   | 'reuse' | 'favourite' | 'collect' | 'share' | 'compare'
+  | 'cancel' | 'retry' | 'edit-retry' | 'dismiss'
 export type DeriveMode = 'remix' | 'continue'
 
 export interface VideoActions {
@@ -20,12 +21,20 @@ export interface VideoActions {
     collecting: VideoOut[] | null
     /** What to make a share link for. */
     sharing: { video?: VideoOut; collection?: { id: string; name: string } } | null
+    /** A job to cancel, once confirmed (the dialog says what it may cost). */
+    cancelling: VideoOut | null
+    /** A video to make again: as it was, or edited first; the dialog shows the new job's cost. */
+    retrying: { video: VideoOut; edit: boolean } | null
     busy: boolean
     /** Why the last remix/continue failed, shown in its dialog. */
     error: string | null
   }
+  /** Whether any of the dialogs is open (the page mounts them, lazily, the first time one is). */
+  anyOpen: () => boolean
   run: (action: VideoAction, video: VideoOut) => Promise<void>
   confirmDelete: () => Promise<void>
+  confirmCancel: () => Promise<void>
+  submitRetry: (changes: RetryIn, key: string) => Promise<void>
   submitDerive: (body: { prompt: string; model?: string; seconds?: string }, key: string) => Promise<void>
   close: () => void
 }
@@ -43,7 +52,8 @@ export function provideVideoActions(): VideoActions {
   const videos = useVideosStore()
   const notify = useNotifyStore()
   const state = reactive<VideoActions['state']>({
-    derive: null, deleting: null, collecting: null, sharing: null, busy: false, error: null,
+    derive: null, deleting: null, collecting: null, sharing: null, cancelling: null, retrying: null, busy: false,
+    error: null,
   })
 
   async function withFreshMedia(video: VideoOut): Promise<VideoOut> {
@@ -86,8 +96,18 @@ export function provideVideoActions(): VideoActions {
         state.error = null
         state.derive = { mode: action, video }
         return
-      case 'retry':
+      case 'redownload':
         return attempt(() => videos.retryDownload(video.id), 'Downloading the video again.')
+      case 'cancel':
+        state.cancelling = video
+        return
+      case 'retry':
+      case 'edit-retry':
+        state.error = null
+        state.retrying = { video, edit: action === 'edit-retry' }
+        return
+      case 'dismiss':
+        return attempt(() => videos.dismiss(video.id), 'Dismissed. Nothing was resubmitted.')
       case 'check':
         return attempt(() => videos.checkStatus(video.id), 'Asked the provider for news.')
       case 'delete':
@@ -128,6 +148,38 @@ export function provideVideoActions(): VideoActions {
     }
   }
 
+  async function confirmCancel(): Promise<void> {
+    const video = state.cancelling
+    if (!video || state.busy) return
+    state.busy = true
+    try {
+      const cancelled = await videos.cancel(video.id)
+      notify.success(cancelled.error_message ?? 'Cancelled.')
+    } catch (err) {
+      notify.error((err as Error).message)
+    } finally {
+      state.busy = false
+      state.cancelling = null
+    }
+  }
+
+  async function submitRetry(changes: RetryIn, key: string): Promise<void> {
+    const retrying = state.retrying
+    if (!retrying || state.busy) return
+    state.busy = true
+    state.error = null
+    try {
+      const made = await videos.retry(retrying.video.id, changes, key)
+      state.retrying = null
+      notify.success('A new video was started.')
+      await router.push({ name: 'library', query: router.currentRoute.value.query, hash: `#video-${made.id}` })
+    } catch (err) {
+      state.error = (err as Error).message
+    } finally {
+      state.busy = false
+    }
+  }
+
   async function submitDerive(body: { prompt: string; model?: string; seconds?: string }, key: string) {
     const derive = state.derive
     if (!derive || state.busy) return
@@ -154,9 +206,18 @@ export function provideVideoActions(): VideoActions {
     state.deleting = null
     state.collecting = null
     state.sharing = null
+    state.cancelling = null
+    state.retrying = null
   }
 
-  const actions: VideoActions = { state, run, confirmDelete, submitDerive, close }
+  function anyOpen(): boolean {
+    return Boolean(state.derive || state.deleting || state.collecting || state.sharing || state.cancelling
+      || state.retrying)
+  }
+
+  const actions: VideoActions = {
+    state, anyOpen, run, confirmDelete, confirmCancel, submitRetry, submitDerive, close,
+  }
   provide(KEY, actions)
   return actions
 }

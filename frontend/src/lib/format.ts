@@ -2,12 +2,24 @@
 
 export type VideoStatus = 'queued' | 'in_progress' | 'completed' | 'failed'
 
+// A video's `state` (the server's precise word; `status` keeps the original's four for old clients).
 const STATUS: Record<string, { label: string; color: string }> = {
   queued: { label: 'Queued', color: 'info' },
+  confirming: { label: 'Confirming', color: 'info' },
   in_progress: { label: 'Generating', color: 'primary' },
   completed: { label: 'Ready', color: 'success' },
   failed: { label: 'Failed', color: 'error' },
+  cancelled: { label: 'Cancelled', color: 'grey' },
+  unconfirmed: { label: 'May have been charged', color: 'warning' },
 }
+
+/** What to show and offer: `state` where the server sends it (every server since issue #10), else `status`. */
+export function stateOf(video: { state?: string | null; status: string }): string {
+  return video.state || video.status
+}
+
+export const CANCELLABLE = new Set(['queued', 'confirming', 'in_progress'])
+export const RETRYABLE = new Set(['failed', 'cancelled', 'unconfirmed'])
 
 export function statusLabel(status: string): string {
   return STATUS[status]?.label ?? 'Unknown'
@@ -17,8 +29,8 @@ export function statusColor(status: string): string {
   return STATUS[status]?.color ?? 'grey'
 }
 
-export function isActive(status: string): boolean {
-  return status === 'queued' || status === 'in_progress'
+export function isActive(state: string): boolean {
+  return CANCELLABLE.has(state)
 }
 
 export function money(value: number | null | undefined): string {
@@ -76,10 +88,12 @@ interface Priced {
   cost: number
   charged?: number
   emulated: boolean
+  billing?: string
 }
 
 /** The estimate and what was charged, told apart, in the same words everywhere (card, player, totals). */
 export function costLine(video: Priced): string {
   if (video.emulated) return `${money(0)} · simulated`
+  if (video.billing === 'possible') return `Est. ${money(video.cost)} · may have been charged`
   return `Est. ${money(video.cost)} · charged ${money(video.charged ?? 0)}`
 }

@@ -60,15 +60,22 @@ export const useNotifyStore = defineStore('notify', () => {
   }
 
   /** A video reached a final state: tell the user in the page, and outside it if they allowed that. */
-  function videoFinished(video: Pick<VideoOut, 'id' | 'prompt' | 'status' | 'error_message'>): void {
+  function videoFinished(video: Pick<VideoOut, 'id' | 'prompt' | 'status' | 'state' | 'error_message'>): void {
     const prompt = shortPrompt(video.prompt)
+    const to = `/videos/${video.id}`
     if (video.status === 'completed') {
-      show(`Video ready: “${prompt}”`, 'success', { to: `/videos/${video.id}`, actionLabel: 'Play' })
+      show(`Video ready: “${prompt}”`, 'success', { to, actionLabel: 'Play' })
       browserNotify('Video ready', prompt)
-    } else {
-      show(`Video failed: “${prompt}”`, 'error', { to: `/videos/${video.id}`, actionLabel: 'Details' })
-      browserNotify('Video failed', video.error_message ?? prompt)
+      return
     }
+    // Cancelled by its owner: no alarm. Unconfirmed: it may have cost money, and only the owner can decide.
+    const outcomes: Record<string, [string, Toast['color']]> = {
+      cancelled: ['Video cancelled', 'info'],
+      unconfirmed: ['May have been charged', 'warning'],
+    }
+    const [title, tone] = outcomes[video.state ?? ''] ?? ['Video failed', 'error']
+    show(`${title}: “${prompt}”`, tone, { to, actionLabel: 'Details' })
+    browserNotify(title, video.error_message ?? prompt)
   }
 
   return { queue, used, browserEnabled, show, dismiss, success, error, browserSupported, setBrowserEnabled, videoFinished }

@@ -1,6 +1,8 @@
 import { defineStore } from 'pinia'
 import { computed, reactive, ref } from 'vue'
-import { api, type BatchOut, type BulkAction, type ContinueBody, type CostStats, type Lineage, type VideoOut } from '@/api'
+import {
+  api, type BatchOut, type BulkAction, type ContinueBody, type CostStats, type Lineage, type RetryIn, type VideoOut,
+} from '@/api'
 import { type CreateDraft, draftToForm } from '@/lib/capabilities'
 import { type LibraryFilters, apiQuery, emptyFilters } from '@/lib/libraryQuery'
 
@@ -229,6 +231,25 @@ export const useVideosStore = defineStore('videos', () => {
     return video
   }
 
+  async function cancel(id: string): Promise<VideoOut> {
+    const video = await api.cancelVideo(id)
+    upsert(video)
+    return video
+  }
+
+  /** A new video made again from a failed, cancelled or unconfirmed one (`changes`: edit & retry). */
+  async function retry(id: string, changes: RetryIn, idempotencyKey: string): Promise<VideoOut> {
+    const made = adopt(await api.retryVideo(id, changes, idempotencyKey))
+    void refresh(id).catch(() => {}) // resubmitting settles an unconfirmed original
+    return made
+  }
+
+  async function dismiss(id: string): Promise<VideoOut> {
+    const video = await api.dismissVideo(id)
+    upsert(video)
+    return video
+  }
+
   async function checkStatus(id: string): Promise<void> {
     const result = await api.checkStatus(id)
     if (result.video) upsert(result.video)
@@ -258,7 +279,7 @@ export const useVideosStore = defineStore('videos', () => {
   return {
     items, total, filters, loading, loadingMore, loaded, error, stats, hasMore, activeCount,
     load, loadMore, get, upsert, applyEvent, refresh, create, createVariations, setFavourite, bulk, remix,
-    continueFrom, remove, retryDownload,
+    continueFrom, remove, retryDownload, cancel, retry, dismiss,
     checkStatus, lineage, loadStats, reset,
   }
 })

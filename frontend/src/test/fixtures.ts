@@ -108,6 +108,9 @@ export function videoFixture(overrides: Partial<VideoOut> = {}): VideoOut {
     media: null,
     sprite: null,
     ...overrides,
+    // `state` follows `status` unless a test says otherwise (cancelled and unconfirmed read as failed there).
+    state: overrides.state ?? overrides.status ?? 'queued',
+    billing: overrides.billing ?? 'charged',
   }
 }
 

@@ -31,12 +31,13 @@ MAX_REPLAYS = 12  # idempotent replays of a create whose answer was lost
 MAX_SEARCHES = 6  # searches of the provider's jobs (2, 4, 8, 16, 32 s apart: about a minute)
 SETTLE_SECONDS = 2.0  # a provider may list a new job only a moment after making it
 NOT_CHARGED = " Nothing was charged."
-NOTHING_SENT = ("Couldn't reach the provider ({}): nothing was sent, nothing was charged. Retry when it is "
-                "reachable again.")
-UNCONFIRMED = ("The provider did not confirm this job ({}) and it could not be found there: it may have been "
+NOTHING_SENT = ("Couldn't reach the provider: nothing was sent, nothing was charged. Retry when it is reachable "
+                "again.")
+# Plain words for the owner; the technical reason goes to the log and stays in provider_metadata.
+UNCONFIRMED = ("The provider never confirmed this job and it could not be found there, so it may have been "
                "charged. Resubmit to make it again, or dismiss this.")
-CANCELLED_UNCONFIRMED = ("Cancelled. The provider did not confirm whether the create reached it ({}); if it did, "
-                         "it may charge for it.")
+CANCELLED_UNCONFIRMED = ("Cancelled. The provider never confirmed whether the request reached it; if it did, it may "
+                         "charge for it.")
 NO_LOOKUP = "the provider offers no way to look a job up"
 
 
@@ -157,7 +158,8 @@ class SubmissionSteps(StepBase):
                 video.check_errors += 1
                 self._release(video, self.policy.backoff(video.check_errors, exc.retry_after))
             elif exc.kind == "unreachable":
-                self._fail(video, NOTHING_SENT.format(exc.message))
+                log.warning("video %s: gave up reaching %s (%s)", video.id, video.provider, exc.message)
+                self._fail(video, NOTHING_SENT)
             else:
                 self._fail(video, exc.message.rstrip(".") + "." + NOT_CHARGED)
             self._publish_changes(session, video, before)
@@ -260,7 +262,7 @@ class SubmissionSteps(StepBase):
         first = (video.provider_metadata or {}).get("unconfirmed_reason")
         detail = f"{first}; {reason}" if first and first != reason else reason
         video.submit_state = SUBMIT_UNCONFIRMED
-        template = CANCELLED_UNCONFIRMED if video.cancelled_at is not None else UNCONFIRMED
-        self._fail(video, template.format(detail))
+        video.provider_metadata = {**(video.provider_metadata or {}), "unconfirmed_reason": detail}
+        self._fail(video, CANCELLED_UNCONFIRMED if video.cancelled_at is not None else UNCONFIRMED)
         self._publish_changes(session, video, before)
         log.warning("video %s: create not confirmed by %s (%s)", video.id, video.provider, detail)

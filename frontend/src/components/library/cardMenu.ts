@@ -1,8 +1,9 @@
 // What a video's "More actions" menu offers. The player's action row offers the same (see VideoPage).
-import { mdiCompare, mdiDelete, mdiFolderPlusOutline, mdiRefresh, mdiRepeat, mdiShareVariant, mdiShuffleVariant,
-  mdiSkipNext } from '@mdi/js'
+import { mdiCancel, mdiCheck, mdiCompare, mdiDelete, mdiFolderPlusOutline, mdiPencil, mdiRefresh, mdiRepeat,
+  mdiReplay, mdiShareVariant, mdiShuffleVariant, mdiSkipNext } from '@mdi/js'
 import type { VideoOut } from '@/api'
 import type { MenuItem } from '@/components/common/menu'
+import { CANCELLABLE, RETRYABLE, stateOf } from '@/lib/format'
 
 export interface MenuAbilities {
   canRemix: boolean
@@ -20,8 +21,21 @@ export function videoMenu(video: VideoOut, can: MenuAbilities): MenuItem[] {
     { value: 'collect', title: 'Add to collection…', icon: mdiFolderPlusOutline, testid: 'action-collect' },
     downloaded && { value: 'share', title: 'Share link…', icon: mdiShareVariant, testid: 'action-share' },
     can.active && { value: 'check', title: 'Check status now', icon: mdiRefresh },
-    // Cancel, retry and edit & retry (issue #10) go here, before Delete.
+    ...outcomeItems(video),
     { value: 'delete', title: 'Delete', icon: mdiDelete, color: 'error', testid: 'action-delete' },
+  ]
+  return items.filter((item): item is MenuItem => Boolean(item))
+}
+
+/** What the owner can decide about the job itself: stop it, make it again (as it was, or edited), or accept it. */
+export function outcomeItems(video: VideoOut): MenuItem[] {
+  const state = stateOf(video)
+  const again = state === 'unconfirmed' ? 'Resubmit' : 'Retry'
+  const items: (MenuItem | false)[] = [
+    CANCELLABLE.has(state) && { value: 'cancel', title: 'Cancel', icon: mdiCancel, testid: 'action-cancel' },
+    RETRYABLE.has(state) && { value: 'retry', title: again, icon: mdiReplay, testid: 'action-retry' },
+    RETRYABLE.has(state) && { value: 'edit-retry', title: 'Edit & retry', icon: mdiPencil, testid: 'action-edit-retry' },
+    state === 'unconfirmed' && { value: 'dismiss', title: 'Dismiss', icon: mdiCheck, testid: 'action-dismiss' },
   ]
   return items.filter((item): item is MenuItem => Boolean(item))
 }
