@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from sora2.auth.principal import PrincipalCache
-from sora2.auth.ratelimit import LoginLimiter
+from sora2.auth.throttle import LoginThrottle
 from sora2.auth.tokens import TokenCodec
 from sora2.config import Settings
 from sora2.db.session import SessionFactory
@@ -31,7 +31,7 @@ class AppContext:
     sessions: SessionFactory
     bus: EventBus
     tokens: TokenCodec
-    limiter: LoginLimiter
+    limiter: LoginThrottle  # sign-in throttle (sora2.auth.throttle)
     storage: MediaStorage
     providers: "ProviderRegistry"
     signer: "MediaSigner"

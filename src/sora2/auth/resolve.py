@@ -21,4 +21,4 @@ async def resolve_principal(ctx: AppContext, token: str | None) -> Principal:
     if principal is not None:
         return principal  # the common case needs no database session at all
     async with ctx.sessions.begin() as session:
-        return await AuthService(session, ctx.tokens, ctx.limiter, ctx.principals).user_for_token(token)
+        return await AuthService(session, ctx.tokens, ctx.principals).user_for_token(token)
