@@ -24,6 +24,7 @@ from sora2.config import Settings, get_settings
 from sora2.context import AppContext
 from sora2.db.engine import create_engine, create_session_factory
 from sora2.db.migrate import upgrade_async
+from sora2.filemodes import secure_data_dir
 from sora2.events import EventBus, LibraryChanged, UserChanged, VideoDeleted, VideoUpdated
 from sora2.handlers import AccessLogMiddleware, install_error_handlers
 from sora2.headers import SecurityHeaders
@@ -122,7 +123,7 @@ def _invalidate_caches(ctx: AppContext):  # noqa: ANN202
 
 
 async def _start(app: FastAPI, settings: Settings, emulator: tuple[Any, Any] | None, sio) -> AppContext:  # noqa: ANN001
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    secure_data_dir(settings.data_dir, settings.resolved_database_url)
     await upgrade_async(settings.resolved_database_url)
     engine = create_engine(settings.resolved_database_url)
     sessions = create_session_factory(engine)

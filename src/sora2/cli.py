@@ -45,13 +45,17 @@ def serve(host: Annotated[str | None, typer.Option(help="Interface to bind")] = 
     import uvicorn
 
     from sora2.app import create_app
+    from sora2.filemodes import private_umask
 
+    private_umask()
     settings = get_settings()
     overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
     settings = settings.model_copy(update=overrides)
     _configure_logging(settings.log_level)
+    # The client address (sign-in throttling, audit log) comes from X-Forwarded-For only when the connection is
+    # from one of these proxies.
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, access_log=False, log_config=None,
-                timeout_graceful_shutdown=5)
+                timeout_graceful_shutdown=5, proxy_headers=True, forwarded_allow_ips=settings.forwarded_allow_ips)
 
 
 @app.command()
@@ -70,7 +74,9 @@ def emulator(port: Annotated[int, typer.Option(help="Port to listen on")] = 8090
     import uvicorn
 
     from sora2.emulator import EmulatorConfig, create_standalone_app
+    from sora2.filemodes import private_umask
 
+    private_umask()
     if flavor not in ("openai", "openrouter"):
         raise typer.BadParameter("expected openai or openrouter", param_hint="--flavor")
     settings = get_settings()
@@ -96,9 +102,11 @@ def emulator(port: Annotated[int, typer.Option(help="Port to listen on")] = 8090
 def db_upgrade() -> None:
     """Apply database migrations."""
     from sora2.db.migrate import upgrade
+    from sora2.filemodes import private_umask, secure_data_dir
 
+    private_umask()
     settings = get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    secure_data_dir(settings.data_dir, settings.resolved_database_url)
     upgrade(settings.resolved_database_url)
     typer.echo("database is up to date")
 
@@ -107,9 +115,11 @@ def db_upgrade() -> None:
 async def _sessions() -> AsyncIterator:
     from sora2.db.engine import create_engine, create_session_factory
     from sora2.db.migrate import upgrade_async
+    from sora2.filemodes import private_umask, secure_data_dir
 
+    private_umask()
     settings = get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    secure_data_dir(settings.data_dir, settings.resolved_database_url)
     await upgrade_async(settings.resolved_database_url)
     engine = create_engine(settings.resolved_database_url)
     try:

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:5173", "http://127.0.0.1:5173"])
     public_url: str | None = None
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (uvicorn's forwarded_allow_ips): the client
+    # address that sign-in throttling and the audit log use. Comma-separated addresses or networks; "*" trusts any.
+    forwarded_allow_ips: str = "127.0.0.1"
     # Several instances behind one load balancer: committed changes fan out over Redis pub/sub so every instance's
     # Socket.IO clients and caches hear them (empty: one instance, the fan-out is not even loaded).
     redis_url: SecretStr | None = None

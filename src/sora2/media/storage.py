@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Literal
 
+from sora2.filemodes import private_dir
 from sora2.media.atomic import AtomicWriter, atomic_write_bytes, is_partial_name
 from sora2.media.errors import MediaError
 
@@ -43,7 +44,7 @@ class MediaStorage:
 
     def ensure_dirs(self) -> None:
         for directory in self.directories:
-            directory.mkdir(parents=True, exist_ok=True)
+            private_dir(directory)
 
     # --- paths ------------------------------------------------------------------------------------------
 

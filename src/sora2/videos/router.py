@@ -148,15 +148,15 @@ async def lineage(video_id: str, user: CurrentUser, ctx: CtxDep, session: Sessio
 
 @router.get("/videos/{video_id}/screenshots", response_model=Screenshots)
 async def screenshots(video_id: str, user: CurrentUser, ctx: CtxDep, session: SessionDep,
-                      count: str | None = None) -> Screenshots:
+                      count: Annotated[int, Query(ge=1, le=10, description="How many frames, 1 to 10")] = 3
+                      ) -> Screenshots:
     """A few frames of a completed video as base64 JPEGs (the last one is the final frame)."""
     service = _service(ctx, session)
     video = await service.get_owned(user, video_id)
     if video.status != COMPLETED or video.download_state != DL_DONE:
         raise BadRequest("Video is not ready yet", code="not_ready")
     try:
-        frames = await asyncio.to_thread(extract_frames, ctx.storage.video_path(video.id),
-                                         _int_param(count, 3, 1, 10))
+        frames = await asyncio.to_thread(extract_frames, ctx.storage.video_path(video.id), count)
     except MediaError as exc:
         raise NotFound(f"Video file not found or unreadable: {exc}") from None
     return Screenshots(video_id=video.id, prompt=video.prompt, frame_count=len(frames), frames=[

@@ -24,7 +24,7 @@ MULTIPART_OVERHEAD = 1024 * 1024
 def _check_length(request: Request, settings: Settings) -> None:
     declared = request.headers.get("content-length")
     limit = settings.max_upload_bytes * settings.max_upload_files + MULTIPART_OVERHEAD
-    if declared and declared.isdigit() and int(declared) > limit:
+    if declared and declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"Request body is larger than {limit // (1024 * 1024)} MB")
 
 
