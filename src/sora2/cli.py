@@ -14,15 +14,30 @@ from typing import Annotated, TypeVar
 import typer
 
 from sora2.cli_client import register as register_client_commands
-from sora2.config import get_settings
+from sora2.config import Settings
+from sora2.config import get_settings as _load_settings
 
-app = typer.Typer(help="Sora2 Platform: self-hosted AI video studio.", no_args_is_help=True)
+# No local variables in tracebacks: settings and request objects hold secrets.
+app = typer.Typer(help="Sora2 Platform: self-hosted AI video studio.", no_args_is_help=True,
+                  pretty_exceptions_show_locals=False)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 register_client_commands(app)  # login, logout, whoami, create, list, get, download, rm (sora2/cli_client.py)
 T = TypeVar("T")
+
+
+def get_settings() -> Settings:
+    """The settings, or a plain message and exit code 2 when one is refused (a weak secret, a bad value)."""
+    from pydantic import ValidationError
+
+    try:
+        return _load_settings()
+    except ValidationError as exc:
+        problems = "\n".join(f"  {error['msg'].removeprefix('Value error, ')}" for error in exc.errors())
+        typer.echo(f"sora2: the configuration was refused:\n{problems}", err=True)
+        raise typer.Exit(2) from None
 
 
 def _configure_logging(level: str) -> None:

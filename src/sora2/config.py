@@ -124,7 +124,7 @@ class Settings(BaseSettings):
             raise ValueError(f"SORA2_ADMIN_PASSWORD {problem}; refusing to start (the rule every password follows)")
         return value
 
-    @field_validator("metrics_token", "admin_password", mode="before")
+    @field_validator("metrics_token", "admin_password", "jwt_secret", mode="before")
     @classmethod
     def _empty_secret_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value else value

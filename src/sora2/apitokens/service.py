@@ -69,7 +69,7 @@ class ApiTokenService:
                          token_hash=hash_token(secret), scopes=normalize_scopes(scopes),
                          expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None)
         await self.repo.add(token)
-        await record(self.repo.session, owner, "token.created", f"token:{token.id}",
+        await record(self.repo.session, owner, "token.created", (f"token:{token.id}", owner.username),
                      {"name": token.name, "scopes": token.scopes, "expires_in_days": expires_in_days},
                      address=self.address)
         return secret, token
@@ -83,9 +83,10 @@ class ApiTokenService:
             raise NotFound("Token not found")
         if not caller.can_write and token_id != caller.token_id:
             raise Forbidden("This API token is read-only; it can revoke only itself", code="insufficient_scope")
+        owner = caller.username if token.user_id == caller.id else await self.repo.owner_name(token.user_id)
         await self.repo.delete(token_id)
         details = {"name": token.name, "owner_id": token.user_id}
-        await record(self.repo.session, caller, "token.revoked", f"token:{token_id}",
+        await record(self.repo.session, caller, "token.revoked", (f"token:{token_id}", owner),
                      details if token.user_id == caller.id else {**details, "as_admin": True}, address=self.address)
         queue_event(self.repo.session, UserChanged(user_id=token.user_id))  # its open sockets are checked again
 

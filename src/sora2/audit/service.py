@@ -3,7 +3,8 @@
     await record(session, actor, "token.revoked", f"token:{token.id}", {"name": token.name})
 
 `actor` is whoever acted (a Principal or User; None for the system, the CLI or an unknown caller); `target` is a
-user (anything with `id` and `username`) or a string "kind:id"; `details` a small JSON object. The entry is
+user (anything with `id` and `username`), a string "kind:id", or ("kind:id", name) where name is the username the
+thing belongs to (so filtering by that user finds it); `details` a small JSON object. The entry is
 written with the caller's transaction, so an action that is rolled back leaves no entry; `record_now` writes in
 a transaction of its own, for events about a request that fails (a wrong password).
 """
@@ -39,7 +40,7 @@ class Named(Protocol):
     username: str
 
 
-Target = Named | str | None
+Target = Named | str | tuple[str, str | None] | None
 
 
 async def record(session: AsyncSession, actor: Named | None, action: str, target: Target = None,
@@ -63,6 +64,9 @@ async def record_now(sessions: SessionFactory, actor: Named | None, action: str,
 def _target(target: Target) -> tuple[str | None, str | None]:
     if not target:
         return None, None
+    if isinstance(target, tuple):
+        key, name = target
+        return key[:160], name[:160] if name else None
     if isinstance(target, str):
         # "username:<name>": a sign-in to an account that does not exist; the name is what filters find.
         name = target.partition(":")[2] if target.startswith("username:") else None
