@@ -33,6 +33,12 @@ const router = createRouter({
       component: () => import('@/pages/AdminUsersPage.vue'),
       meta: { admin: true, title: 'Users' },
     },
+    {
+      path: '/admin/audit',
+      name: 'admin-audit',
+      component: () => import('@/pages/AdminAuditPage.vue'),
+      meta: { admin: true, title: 'Audit log' },
+    },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/pages/NotFoundPage.vue'), meta: { title: 'Not found' } },
   ],
 })
