@@ -140,3 +140,14 @@ async def test_a_signed_media_url_cannot_outlive_the_servers_maximum(client, ctx
     assert (await client.get(issued)).status_code == 200
     for exp in ("²", "9" * 5000):
         assert_client_error(await client.get(f"/api/media/{video['id']}/thumbnail?exp={exp}&sig=x"), 403)
+
+
+async def test_tokens_that_are_not_storable_text_are_refused_like_any_bad_token(ctx):
+    """Socket.IO's auth payload is JSON: a token there can hold a lone surrogate or a NUL, which REST headers
+    cannot."""
+    from sora2.auth.resolve import resolve_principal
+    from sora2.errors import Unauthorized
+
+    for token in ("s2p_\ud800", "eyJ\x00abc", "x" * 5000):
+        with pytest.raises(Unauthorized):
+            await resolve_principal(ctx, token)

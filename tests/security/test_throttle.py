@@ -3,6 +3,7 @@ changes (throttled the same way; never through an API token)."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -144,3 +145,18 @@ async def test_imported_bcrypt_hashes_with_short_passwords_still_sign_in(tmp_pat
     async with ctx.sessions.begin() as session:
         await UserService(session).import_users_json(path)
     assert await login(client, "olduser", "short1")
+
+
+async def test_a_window_ends_and_counting_starts_again(ctx):
+    store = ctx.limiter.store  # the database's counters (no Redis configured)
+    assert (await store.hit("pair:test", 0.5))[0] == 1
+    count, left = await store.hit("pair:test", 0.5)
+    assert count == 2 and 0 < left <= 0.5
+    await store.undo("pair:test")
+    assert (await store.hit("pair:test", 0.5))[0] == 2  # undo took one back
+    await asyncio.sleep(0.6)
+    count, left = await store.hit("pair:test", 0.5)
+    assert count == 1 and left > 0.3  # a new window opened with this attempt
+    await store.clear("pair:test")
+    await store.undo("pair:test")  # nothing to take back: no row appears
+    assert (await store.hit("pair:test", 0.5))[0] == 1

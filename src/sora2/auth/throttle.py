@@ -116,9 +116,11 @@ class DatabaseCounters:
         now = utcnow()
         expired = ThrottleRow.window_started_at <= now - timedelta(seconds=window)
         statement = self.insert(ThrottleRow).values(key=key, window_started_at=now, count=1)
+        # `excluded` is the row just proposed: its time went through the column's UTC conversion already.
         statement = statement.on_conflict_do_update(index_elements=[ThrottleRow.key], set_={
             "count": case((expired, 1), else_=ThrottleRow.count + 1),
-            "window_started_at": case((expired, now), else_=ThrottleRow.window_started_at),
+            "window_started_at": case((expired, statement.excluded.window_started_at),
+                                      else_=ThrottleRow.window_started_at),
         }).returning(ThrottleRow.count, ThrottleRow.window_started_at)
         async with self.sessions.begin() as session:
             count, started = (await session.execute(statement)).one()
