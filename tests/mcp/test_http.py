@@ -180,11 +180,11 @@ def _initialize(url: str, token: str) -> str:
 
 def test_a_session_belongs_to_the_user_who_opened_it(live_server, admin_login):
     owner = new_token(live_server.url, admin_login, "owner")["token"]
-    created = httpx.post(f"{live_server.url}/api/admin/users", json={"username": "mallory",
-                                                                     "password": "mallory-pass-1"},
+    created = httpx.post(f"{live_server.url}/api/admin/users", json={"username": "intruder",
+                                                                     "password": "intruder-pass-1"},
                          headers=admin_login)
     assert created.status_code == 200, created.text
-    other = new_token(live_server.url, password_login(live_server.url, "mallory", "mallory-pass-1"))["token"]
+    other = new_token(live_server.url, password_login(live_server.url, "intruder", "intruder-pass-1"))["token"]
     session_id = _initialize(live_server.url, owner)
 
     def call(token: str, method: str, **kwargs) -> httpx.Response:  # noqa: ANN003

@@ -150,6 +150,8 @@ class RedisCounters:
     """Counters in Redis (INCR on a key that expires with its window). While Redis does not answer, the database
     counts instead: throttling must never be what stops a correct sign-in."""
 
+    RETRY_AFTER_SECONDS = 15.0
+
     def __init__(self, url: str, prefix: str, fallback: DatabaseCounters) -> None:
         import redis.asyncio as redis
 
@@ -157,13 +159,21 @@ class RedisCounters:
         self.prefix = prefix
         self.fallback = fallback
         self._warned_at = 0.0
+        self._away_until = 0.0  # after a failure Redis is left alone a while: no sign-in waits on its timeouts
+
+    @property
+    def _away(self) -> bool:
+        return time.monotonic() < self._away_until
 
     def _failed(self, exc: Exception) -> None:
+        self._away_until = time.monotonic() + self.RETRY_AFTER_SECONDS
         if time.monotonic() - self._warned_at > 60:
             self._warned_at = time.monotonic()
             log.warning("sign-in throttle: redis unavailable (%s); counting in the database", type(exc).__name__)
 
     async def hit(self, key: str, window: float) -> tuple[int, float]:
+        if self._away:
+            return await self.fallback.hit(key, window)
         name = self.prefix + key
         try:
             async with self.client.pipeline(transaction=True) as pipe:
@@ -175,6 +185,9 @@ class RedisCounters:
             return await self.fallback.hit(key, window)
 
     async def undo(self, key: str) -> None:
+        if self._away:
+            await self.fallback.undo(key)
+            return
         try:
             await self.client.eval(_UNDO, 1, self.prefix + key)
         except Exception as exc:  # noqa: BLE001
@@ -183,7 +196,8 @@ class RedisCounters:
 
     async def clear(self, key: str) -> None:
         try:
-            await self.client.delete(self.prefix + key)
+            if not self._away:
+                await self.client.delete(self.prefix + key)
         except Exception as exc:  # noqa: BLE001
             self._failed(exc)
         await self.fallback.clear(key)  # a count made while Redis was away must not outlive a success
