@@ -7,12 +7,11 @@ import io
 import json
 import time
 
-import httpx
 import pytest
 
 from sora2.audit import record
 from sora2.users.service import UserService
-from tests.conftest import ADMIN_PASSWORD, login, make_user
+from tests.conftest import login, make_user
 
 
 async def entries(client, admin_headers, **query) -> list[dict]:  # noqa: ANN001, ANN003
@@ -152,4 +151,3 @@ async def test_command_line_changes_are_recorded_without_an_actor(client, ctx, a
         await UserService(session).create("cliuser", "cli-password-1")
     entry = (await entries(client, admin_headers, user="cliuser"))[0]
     assert entry["actor_id"] is None and entry["details"] == {"via": "command line", "role": "user"}
-    assert ADMIN_PASSWORD and isinstance(client, httpx.AsyncClient)
