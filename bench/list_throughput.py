@@ -80,7 +80,7 @@ async def measure_one(name: str, url: str, concurrency: int, seconds: int, heade
 
 def serve(data_dir: Path, cache_entries: int) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    env = {"SORA2_DATA_DIR": str(data_dir), "SORA2_JWT_SECRET": "bench-secret-0123456789abcdef-0123",
+    env = {"SORA2_DATA_DIR": str(data_dir), "SORA2_JWT_SECRET": "bench-secret-7c1e9a40f2b85d3e6a9c0f17b4d2e8a5",
            "SORA2_LOG_LEVEL": "WARNING", "SORA2_EMULATOR_ENABLED": "false",
            "SORA2_LIST_CACHE_ENTRIES": str(cache_entries)}
     return start_process(python_module("sora2", "serve", "--port", str(port)), env,

@@ -18,6 +18,7 @@ import logging
 import statistics
 import tempfile
 import time
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -115,7 +116,7 @@ def report(name: str, requests: dict, latencies: list[float], count: int) -> str
 
 async def measure(count: int, job_seconds: float) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(_env_file=None, data_dir=Path(tmp) / "data", jwt_secret="bench-" + "x" * 40,
+        settings = Settings(_env_file=None, data_dir=Path(tmp) / "data", jwt_secret="bench-" + uuid.uuid4().hex,
                             admin_password="bench-password", emulator_job_seconds=job_seconds,
                             emulator_concurrency=count * 2, log_level="WARNING")
         asgi = create_app(settings)
@@ -183,7 +184,7 @@ async def measure_webhooks(count: int, job_seconds: float) -> str:
         await emulator.start()
         try:
             async with _serve(emulator.app) as url:
-                settings = Settings(_env_file=None, data_dir=Path(tmp) / "data", jwt_secret="bench-" + "x" * 40,
+                settings = Settings(_env_file=None, data_dir=Path(tmp) / "data", jwt_secret="bench-" + uuid.uuid4().hex,
                                     admin_password="bench-password", log_level="WARNING", mcp_enabled=False,
                                     openrouter_api_key=SecretStr(key), openrouter_base_url=f"{url}/api/v1",
                                     openrouter_webhook_secret=SecretStr(secret), public_url="https://bench.test",

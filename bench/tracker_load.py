@@ -63,7 +63,7 @@ def measure(count: int, window: float, job_seconds: float) -> list[str]:
             {"SORA2_LOG_LEVEL": "WARNING", "SORA2_EMULATOR_FPS": "2"},
             f"http://127.0.0.1:{emulator_port}/_emulator/stats")
         env = {"SORA2_DATA_DIR": f"{tmp}/data", "SORA2_ADMIN_PASSWORD": PASSWORD, "SORA2_LOG_LEVEL": "WARNING",
-               "SORA2_JWT_SECRET": "bench-secret-0123456789abcdef-0123",
+               "SORA2_JWT_SECRET": "bench-secret-7c1e9a40f2b85d3e6a9c0f17b4d2e8a5",
                "SORA2_OPENAI_BASE_URL": f"http://127.0.0.1:{emulator_port}/v1", "SORA2_OPENAI_API_KEY": "bench",
                "SORA2_OPENAI_CONCURRENCY": str(count + 10), "SORA2_OPENAI_IDEMPOTENT_CREATE": "true"}
         server = start_process(python_module("sora2", "serve", "--port", str(server_port)), env,

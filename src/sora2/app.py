@@ -15,8 +15,9 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from sora2 import health, web
 from sora2.apitokens.router import router as tokens_router
-from sora2.auth.ratelimit import LoginLimiter
+from sora2.audit.router import router as audit_router
 from sora2.auth.router import router as auth_router
+from sora2.auth.throttle import build_throttle
 from sora2.auth.tokens import TokenCodec, load_or_create_secret, write_private_file
 from sora2.auth.ratelimit_window import WindowLimiter
 from sora2.collections.router import router as collections_router
@@ -31,7 +32,10 @@ from sora2.db.engine import create_engine, create_session_factory
 from sora2.db.migrate import upgrade_async
 from sora2.db.startup_lock import startup_lock
 from sora2.events import EventBus, LibraryChanged, UserChanged, VideoUpdated
+from sora2.filemodes import secure_data_dir
 from sora2.handlers import AccessLogMiddleware, install_error_handlers
+from sora2.headers import SecurityHeaders
+from sora2.inputs import InputGuard
 from sora2.media import open_store
 from sora2.metrics import Metrics
 from sora2.outbound.dispatcher import Dispatcher
@@ -117,7 +121,7 @@ def _invalidate_caches(ctx: AppContext):  # noqa: ANN202
 
 
 async def _start(app: FastAPI, settings: Settings, emulator: tuple[Any, Any] | None, sio) -> AppContext:  # noqa: ANN001
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    secure_data_dir(settings.data_dir, settings.resolved_database_url)
     engine = create_engine(settings.resolved_database_url)
     sessions = create_session_factory(engine)
     bus = EventBus()
@@ -135,7 +139,7 @@ async def _start(app: FastAPI, settings: Settings, emulator: tuple[Any, Any] | N
         await emulator[0].start()
     ctx = AppContext(settings=settings, engine=engine, sessions=sessions, bus=bus,
                      tokens=TokenCodec(secret, settings.jwt_expires_seconds),
-                     limiter=LoginLimiter(settings.login_max_failures, settings.login_window_seconds),
+                     limiter=build_throttle(settings, sessions, engine.dialect.name),
                      storage=storage, providers=_providers(settings, emulator),
                      signer=MediaSigner(secret, settings.media_url_ttl_seconds), metrics=Metrics(),
                      list_cache=ListCache(settings.media_url_ttl_seconds,
@@ -206,6 +210,7 @@ def create_app(settings: Settings | None = None) -> ForwardedHeaders:
                 await jwks.client.aclose()
             await ctx.providers.close()
             await ctx.storage.close()
+            await ctx.limiter.close()
             if emulator is not None:
                 await emulator[0].stop()
             await ctx.engine.dispose()
@@ -215,12 +220,16 @@ def create_app(settings: Settings | None = None) -> ForwardedHeaders:
                   description="Self-hosted AI video studio. Drop-in for the original soraui backend.")
     api.state.settings = settings
     install_error_handlers(api)
+    # Innermost first: inputs are checked inside CORS (so browsers can read the 400), headers go on everything.
+    api.add_middleware(InputGuard, max_json_bytes=settings.max_json_bytes, large_prefixes=("/mcp",),
+                       max_large_json_bytes=settings.max_upload_bytes * 4 // 3 + settings.max_json_bytes)
     api.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True,
                        allow_methods=["*"], allow_headers=["*"])
     api.add_middleware(AccessLogMiddleware)
+    api.add_middleware(SecurityHeaders, index_html=web.DIST_DIR / "index.html")
     for router in (auth_router, tokens_router, users_router, library_router, videos_router, providers_router,
                    providers_admin_router, webhooks_router, collections_router, presets_router, shares_router,
-                   budgets_router, dashboard_router, outbound_router, health.router):
+                   budgets_router, dashboard_router, outbound_router, audit_router, health.router):
         api.include_router(router)
     if emulator is not None:
         api.mount("/emulator", emulator[1])

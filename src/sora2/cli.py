@@ -16,10 +16,13 @@ import typer
 from sora2.cli_client import register as register_client_commands
 from sora2.cli_jobs import register as register_job_commands
 from sora2.cli_providers import app as providers_app
-from sora2.config import get_settings
+from sora2.config import Settings
+from sora2.config import get_settings as _load_settings
 from sora2.storage_cli import register as register_storage_commands
 
-app = typer.Typer(help="Sora2 Platform: self-hosted AI video studio.", no_args_is_help=True)
+# No local variables in tracebacks: settings and request objects hold secrets.
+app = typer.Typer(help="Sora2 Platform: self-hosted AI video studio.", no_args_is_help=True,
+                  pretty_exceptions_show_locals=False)
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -29,6 +32,18 @@ register_client_commands(app)  # login, logout, whoami, create, list, get, downl
 register_job_commands(app)  # cancel, retry, dismiss (sora2/cli_jobs.py)
 register_storage_commands(app)  # storage migrate, storage check (sora2/storage_cli.py)
 T = TypeVar("T")
+
+
+def get_settings() -> Settings:
+    """The settings, or a plain message and exit code 2 when one is refused (a weak secret, a bad value)."""
+    from pydantic import ValidationError
+
+    try:
+        return _load_settings()
+    except ValidationError as exc:
+        problems = "\n".join(f"  {error['msg'].removeprefix('Value error, ')}" for error in exc.errors())
+        typer.echo(f"sora2: the configuration was refused:\n{problems}", err=True)
+        raise typer.Exit(2) from None
 
 
 def _configure_logging(level: str) -> None:
@@ -51,7 +66,9 @@ def serve(host: Annotated[str | None, typer.Option(help="Interface to bind")] = 
     import uvicorn
 
     from sora2.app import create_app
+    from sora2.filemodes import private_umask
 
+    private_umask()
     settings = get_settings()
     overrides = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
     settings = settings.model_copy(update=overrides)
@@ -77,7 +94,9 @@ def emulator(port: Annotated[int, typer.Option(help="Port to listen on")] = 8090
     import uvicorn
 
     from sora2.emulator import EmulatorConfig, create_standalone_app
+    from sora2.filemodes import private_umask
 
+    private_umask()
     if flavor not in ("openai", "openrouter", "fal"):
         raise typer.BadParameter("expected openai, openrouter or fal", param_hint="--flavor")
     settings = get_settings()
@@ -111,9 +130,11 @@ def db_upgrade() -> None:
     """Apply database migrations."""
     from sora2.db.migrate import upgrade_async
     from sora2.db.startup_lock import startup_lock
+    from sora2.filemodes import private_umask, secure_data_dir
 
+    private_umask()
     settings = get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    secure_data_dir(settings.data_dir, settings.resolved_database_url)
 
     async def run() -> None:
         async with startup_lock(settings.data_dir, settings.resolved_database_url):  # servers may be starting
@@ -127,9 +148,11 @@ def db_upgrade() -> None:
 async def _sessions() -> AsyncIterator:
     from sora2.db.engine import create_engine, create_session_factory
     from sora2.db.migrate import upgrade_async
+    from sora2.filemodes import private_umask, secure_data_dir
 
+    private_umask()
     settings = get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    secure_data_dir(settings.data_dir, settings.resolved_database_url)
     await upgrade_async(settings.resolved_database_url)
     engine = create_engine(settings.resolved_database_url)
     try:

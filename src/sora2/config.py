@@ -10,12 +10,12 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# Secrets published in the original project's code and docs; a server using one can be impersonated.
-KNOWN_DEFAULT_SECRETS = frozenset({"change_this_secret_in_production", "secret", "changeme", "admin"})
+from sora2.auth.policy import KNOWN_DEFAULT_SECRETS, password_problem, secret_problem  # noqa: F401
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SORA2_", env_file=".env", extra="ignore")
+    # hide_input_in_errors: a refused secret or password must not be echoed into the log.
+    model_config = SettingsConfigDict(env_prefix="SORA2_", env_file=".env", extra="ignore", hide_input_in_errors=True)
 
     # server
     host: str = "127.0.0.1"
@@ -31,7 +31,8 @@ class Settings(BaseSettings):
     redis_url: SecretStr | None = None
     redis_channel: str = "sora2:events"
     # Reverse proxies whose X-Forwarded-For/-Proto/-Host are believed (comma-separated addresses or networks,
-    # "*" for any), as uvicorn's --forwarded-allow-ips; requests from anyone else keep their own values.
+    # "*" for any), as uvicorn's --forwarded-allow-ips; requests from anyone else keep their own values. The client
+    # address that sign-in throttling and the audit log use comes from here.
     forwarded_allow_ips: str = "127.0.0.1,::1"
 
     # Media storage: empty → the folder SORA2_DATA_DIR/media; s3://bucket/prefix → an S3-compatible store whose
@@ -61,13 +62,27 @@ class Settings(BaseSettings):
     jwt_expires_seconds: int = 7 * 24 * 3600
     admin_username: str = "admin"
     admin_password: SecretStr | None = None
+    # Sign-in throttling: failures count per (account, client address) and per address, in a window that starts
+    # at the first failure. A pair is refused after login_max_failures; an address after login_address_max_failures.
+    # Each further attempt from a pair that failed waits login_delay_seconds, doubled per failure (at most
+    # login_delay_max_seconds) before its password is checked. The account itself is never locked.
     login_max_failures: int = 5
+    login_address_max_failures: int = 20
     login_window_seconds: int = 300
+    login_delay_seconds: float = 0.25
+    login_delay_max_seconds: float = 4.0
     media_url_ttl_seconds: int = 3600
+    # When set, GET /metrics requires `Authorization: Bearer <this token>`.
+    metrics_token: SecretStr | None = None
+    # Audit log entries older than this many days are deleted (0 keeps them for ever).
+    audit_retention_days: int = 365
     list_cache_entries: int = 2048  # cached list pages per instance; 0 turns the cache off
     # Public share links, per client address and instance: pages and records, and media requests (ranges).
     share_requests_per_minute: int = 60
     share_media_requests_per_minute: int = 1200
+
+    # request bodies: JSON anywhere (MCP's JSON-RPC may carry a base64 image, so it gets the upload size)
+    max_json_bytes: int = 1024 * 1024
 
     # uploads
     max_upload_bytes: int = 10 * 1024 * 1024
@@ -149,12 +164,25 @@ class Settings(BaseSettings):
 
     @field_validator("jwt_secret")
     @classmethod
-    def _refuse_known_secret(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None:
-            raw = value.get_secret_value()
-            if raw in KNOWN_DEFAULT_SECRETS or len(raw) < 32:
-                raise ValueError("SORA2_JWT_SECRET is a known default or shorter than 32 characters; refusing to start")
+    def _refuse_weak_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        problem = secret_problem(value.get_secret_value()) if value is not None else None
+        if problem:
+            raise ValueError(f"SORA2_JWT_SECRET {problem}; refusing to start. Generate one with "
+                             "`openssl rand -hex 32`, or leave it unset to have one generated")
         return value
+
+    @field_validator("admin_password")
+    @classmethod
+    def _refuse_weak_admin_password(cls, value: SecretStr | None) -> SecretStr | None:
+        problem = password_problem(value.get_secret_value()) if value is not None else None
+        if problem:
+            raise ValueError(f"SORA2_ADMIN_PASSWORD {problem}; refusing to start (the rule every password follows)")
+        return value
+
+    @field_validator("metrics_token", "admin_password", "jwt_secret", mode="before")
+    @classmethod
+    def _empty_secret_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value else value
 
     @field_validator("redis_url", "storage_url", "s3_endpoint_url", "s3_region", "s3_public_endpoint_url",
                      "fal_key", "provider_secret", mode="before")

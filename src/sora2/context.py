@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from sora2.auth.principal import PrincipalCache
-from sora2.auth.ratelimit import LoginLimiter
 from sora2.auth.ratelimit_window import WindowLimiter
+from sora2.auth.throttle import LoginThrottle
 from sora2.auth.tokens import TokenCodec
 from sora2.config import Settings
 from sora2.db.session import SessionFactory
@@ -34,7 +34,7 @@ class AppContext:
     sessions: SessionFactory
     bus: EventBus
     tokens: TokenCodec
-    limiter: LoginLimiter
+    limiter: LoginThrottle  # sign-in throttle (sora2.auth.throttle)
     storage: MediaStore
     providers: "ProviderRegistry"
     signer: "MediaSigner"

@@ -24,8 +24,12 @@ def _validation_message(exc: RequestValidationError) -> tuple[int, str]:
     first = errors[0]
     if first.get("type") == "json_invalid":
         return 400, "Malformed JSON body"
-    location = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
-    return 422, f"Invalid value for {location or 'request'}: {first.get('msg')}"
+    loc = first.get("loc", ())
+    location = ".".join(str(p) for p in loc if p != "body")
+    # A query, path or header value the API documents a type or range for is bad input (400); 422 stays for
+    # bodies that are valid JSON but not the documented shape.
+    status = 400 if loc and loc[0] in ("query", "path", "header") else 422
+    return status, f"Invalid value for {location or 'request'}: {first.get('msg')}"
 
 
 def install_error_handlers(app: FastAPI) -> None:

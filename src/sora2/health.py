@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import hmac
 import time
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from starlette.responses import JSONResponse, Response
 
 from sora2.deps import CtxDep
+from sora2.errors import Unauthorized
 from sora2.videos.repository import VideoRepository
 
 router = APIRouter(tags=["health"])
@@ -43,9 +45,22 @@ async def readyz(ctx: CtxDep) -> Response:
                         200 if tracker_ok else 503)
 
 
-@router.get("/metrics", response_class=Response)
-async def metrics(ctx: CtxDep) -> Response:
-    """Prometheus metrics: jobs by status, provider requests and errors, downloads, latency."""
+def _metrics_allowed(expected: str | None, authorization: str | None) -> bool:
+    if expected is None:
+        return True
+    given = authorization[len("Bearer "):].strip() if authorization and authorization.startswith("Bearer ") else ""
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+@router.get("/metrics", response_class=Response, responses={401: {"description": "SORA2_METRICS_TOKEN is set "
+                                                                               "and was not given"}})
+async def metrics(request: Request, ctx: CtxDep) -> Response:
+    """Prometheus metrics: jobs by status, provider requests and errors, downloads, latency. With
+    SORA2_METRICS_TOKEN set, only for `Authorization: Bearer <that token>`."""
+    token = ctx.settings.metrics_token
+    if not _metrics_allowed(token.get_secret_value() if token else None, request.headers.get("authorization")):
+        raise Unauthorized("This server's metrics need its metrics token", code="metrics_token_required",
+                           headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
     async with ctx.sessions.begin() as session:
         counts = await VideoRepository(session).counts_by_status()
     for status in ("queued", "in_progress", "completed", "failed"):

@@ -91,9 +91,11 @@ async def test_change_password_flow_and_messages(client, user_headers):
     url = "/api/admin/change-password"
     assert (await client.post(url, json={}, headers=user_headers)).json()["error"] == "Current and new password required"
     short = await client.post(url, json={"currentPassword": "password-123", "newPassword": "abc"}, headers=user_headers)
-    assert short.status_code == 400 and short.json()["error"] == "New password must be at least 6 characters"
-    wrong = await client.post(url, json={"currentPassword": "nope-nope", "newPassword": "abcdefgh"}, headers=user_headers)
+    assert short.status_code == 400 and short.json()["error"] == "New password must be at least 12 characters"
+    wrong = await client.post(url, json={"currentPassword": "nope-nope", "newPassword": "abcdefgh-123"},
+                              headers=user_headers)
     assert wrong.status_code == 401 and wrong.json()["error"] == "Current password is incorrect"
-    ok = await client.post(url, json={"currentPassword": "password-123", "newPassword": "abcdefgh"}, headers=user_headers)
+    ok = await client.post(url, json={"currentPassword": "password-123", "newPassword": "abcdefgh-123"},
+                           headers=user_headers)
     assert ok.json() == {"success": True, "message": "Password changed successfully"}
-    assert await login(client, "alice", "abcdefgh")
+    assert await login(client, "alice", "abcdefgh-123")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import jwt
 
-from tests.conftest import login
+from tests.conftest import ADMIN_PASSWORD, login
 
 PASSWORD, NEW_PASSWORD = "password-123", "new-password-456"
 
@@ -51,5 +51,7 @@ async def test_the_originals_tokens_with_whole_second_iat_still_work_until_a_cha
     original = jwt.encode({"userId": me["id"], "username": "admin", "iat": claims["iat"] - 5,
                            "exp": claims["exp"]}, ctx.tokens.secret, algorithm="HS256")
     assert (await client.get("/api/auth/me", headers=bearer(original))).status_code == 200
-    await client.patch(f"/api/admin/users/{me['id']}", json={"password": NEW_PASSWORD}, headers=admin_headers)
+    changed = await client.post("/api/admin/change-password", headers=admin_headers,
+                                json={"currentPassword": ADMIN_PASSWORD, "newPassword": NEW_PASSWORD})
+    assert changed.status_code == 200, changed.text
     assert (await client.get("/api/auth/me", headers=bearer(original))).status_code == 401

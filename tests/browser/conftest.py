@@ -107,6 +107,11 @@ class PageErrors(list):
     """Uncaught exceptions in the page: any of them fails the test."""
 
 
+def is_csp_violation(message) -> bool:  # noqa: ANN001
+    """Chromium reports every Content-Security-Policy refusal as a console error."""
+    return message.type == "error" and "Content Security Policy" in message.text
+
+
 @pytest.fixture
 def new_page(browser, live: LiveServer, request: pytest.FixtureRequest) -> Iterator[Callable]:  # noqa: ANN001
     contexts = []
@@ -119,6 +124,8 @@ def new_page(browser, live: LiveServer, request: pytest.FixtureRequest) -> Itera
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(str(error)))
+        # The server's CSP must let the built UI do everything it does: any refusal fails the test.
+        page.on("console", lambda message: is_csp_violation(message) and errors.append(f"CSP: {message.text}"))
         return page
 
     yield make

@@ -26,7 +26,7 @@ def test_db_upgrade_and_user_management(tmp_path):
     assert "created carol (admin" in added.stdout
     duplicate = sora2(tmp_path, "users", "add", "carol", "--password", "carol-pass-1")
     assert duplicate.returncode == 1 and "User already exists" in duplicate.stderr
-    assert sora2(tmp_path, "users", "passwd", "carol", "--password", "new-pass-22").returncode == 0
+    assert sora2(tmp_path, "users", "passwd", "carol", "--password", "new-pass-2222").returncode == 0
     assert sora2(tmp_path, "users", "disable", "carol").returncode == 0
     listing = sora2(tmp_path, "users", "list").stdout
     assert "carol\tadmin\tdisabled" in listing
@@ -34,9 +34,9 @@ def test_db_upgrade_and_user_management(tmp_path):
 
 
 def test_password_is_prompted_when_not_given(tmp_path):
-    result = sora2(tmp_path, "users", "add", "dave", stdin="dave-pass-1\ndave-pass-1\n")
+    result = sora2(tmp_path, "users", "add", "dave", stdin="dave-pass-123\ndave-pass-123\n")
     assert result.returncode == 0, result.stderr
-    assert "dave-pass-1" not in result.stdout
+    assert "dave-pass-123" not in result.stdout
 
 
 def test_import_of_the_original_users_json(tmp_path):

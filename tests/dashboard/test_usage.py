@@ -78,3 +78,8 @@ async def test_only_admins_see_usage_and_others_videos(client, admin_headers, ct
     one = await client.get(f"/api/admin/videos/{listed['videos'][0]['id']}", headers=admin_headers)
     assert one.status_code == 200 and one.json()["user_id"] == alice_id
     assert (await client.get(f"/api/videos/{listed['videos'][0]['id']}", headers=admin_headers)).status_code == 403
+    # Each look is in the audit log, found under the owner's name.
+    audit = (await client.get("/api/admin/audit", params={"user": "alice"}, headers=admin_headers)).json()
+    looks = [(e["action"], e["target"]) for e in audit["entries"] if e["action"].startswith("admin.videos.")]
+    assert looks == [("admin.videos.view", f"video:{listed['videos'][0]['id']}"),
+                     ("admin.videos.list", f"user:{alice_id}")], audit

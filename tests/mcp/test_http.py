@@ -195,3 +195,36 @@ async def test_host_and_origin_checks(live_server, token):
     assert bad_host.status_code == 421
     bad_origin = httpx.post(f"{live_server.url}/mcp", json=body, headers={**headers, "Origin": "https://evil.example"})
     assert bad_origin.status_code == 403
+
+
+def _initialize(url: str, token: str) -> str:
+    """Open an MCP session over plain HTTP; returns its id."""
+    response = httpx.post(f"{url}/mcp", headers={"Authorization": f"Bearer {token}",
+                                                 "Accept": "application/json, text/event-stream"},
+                          json={"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+                              "protocolVersion": "2025-06-18", "capabilities": {},
+                              "clientInfo": {"name": "test", "version": "1"}}}, timeout=30)
+    assert response.status_code == 200, response.text
+    return response.headers["mcp-session-id"]
+
+
+def test_a_session_belongs_to_the_user_who_opened_it(live_server, admin_login):
+    owner = new_token(live_server.url, admin_login, "owner")["token"]
+    created = httpx.post(f"{live_server.url}/api/admin/users", json={"username": "intruder",
+                                                                     "password": "intruder-pass-1"},
+                         headers=admin_login)
+    assert created.status_code == 200, created.text
+    other = new_token(live_server.url, password_login(live_server.url, "intruder", "intruder-pass-1"))["token"]
+    session_id = _initialize(live_server.url, owner)
+
+    def call(token: str, method: str, **kwargs) -> httpx.Response:  # noqa: ANN003
+        headers = {"Authorization": f"Bearer {token}", "mcp-session-id": session_id,
+                   "Accept": "application/json, text/event-stream"}
+        return httpx.request(method, f"{live_server.url}/mcp", headers=headers, timeout=30, **kwargs)
+
+    listing = {"json": {"jsonrpc": "2.0", "id": 2, "method": "tools/list", "params": {}}}
+    for method, kwargs in (("DELETE", {}), ("POST", listing), ("GET", {})):
+        stolen = call(other, method, **kwargs)
+        assert stolen.status_code == 404 and stolen.json()["code"] == "session_not_found", (method, stolen.text)
+    assert call(owner, "DELETE").status_code == 200  # still there, and its owner may end it
+    assert call(owner, "POST", **listing).status_code == 404  # ended

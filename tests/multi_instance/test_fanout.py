@@ -9,6 +9,7 @@ import logging
 import subprocess
 import sys
 import textwrap
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -143,7 +144,7 @@ def test_without_a_redis_url_no_fanout_is_loaded_or_started(tmp_path: Path):
         from sora2.app import create_app
         from sora2.config import Settings
         settings = Settings(_env_file=None, data_dir={str(tmp_path / 'data')!r}, admin_password="admin-password-1",
-                            jwt_secret="x" * 40, redis_url="")
+                            jwt_secret={"fanout-" + uuid.uuid4().hex!r}, redis_url="")
         asgi = create_app(settings)
         async def run():
             async with asgi.fastapi.router.lifespan_context(asgi.fastapi):

@@ -24,10 +24,10 @@ async def test_create_user_messages_follow_the_original(client, admin_headers):
     url = "/api/admin/users"
     assert (await client.post(url, json={}, headers=admin_headers)).json()["error"] == "Username and password required"
     short = await client.post(url, json={"username": "bob", "password": "123"}, headers=admin_headers)
-    assert short.json()["error"] == "Password must be at least 6 characters"
-    ok = await client.post(url, json={"username": "bob", "password": "123456"}, headers=admin_headers)
+    assert short.json()["error"] == "Password must be at least 12 characters"
+    ok = await client.post(url, json={"username": "bob", "password": "bob-pass-1234"}, headers=admin_headers)
     assert ok.status_code == 200 and ok.json()["success"] is True and ok.json()["user"]["username"] == "bob"
-    dup = await client.post(url, json={"username": "bob", "password": "123456"}, headers=admin_headers)
+    dup = await client.post(url, json={"username": "bob", "password": "bob-pass-1234"}, headers=admin_headers)
     assert dup.status_code == 409 and dup.json()["error"] == "User already exists"
 
 
@@ -36,17 +36,17 @@ async def test_admin_can_promote_reset_and_not_demote_self(client, admin_headers
     users = (await client.get("/api/admin/users", headers=admin_headers)).json()["users"]
     carol = next(u for u in users if u["username"] == "carol")
     admin = next(u for u in users if u["username"] == "admin")
-    promoted = await client.patch(f"/api/admin/users/{carol['id']}", json={"role": "admin", "password": "new-pass-1"},
+    promoted = await client.patch(f"/api/admin/users/{carol['id']}", json={"role": "admin", "password": "new-pass-1234"},
                                   headers=admin_headers)
     assert promoted.json()["user"]["role"] == "admin"
-    assert await login(client, "carol", "new-pass-1")
+    assert await login(client, "carol", "new-pass-1234")
     selfdemote = await client.patch(f"/api/admin/users/{admin['id']}", json={"role": "user"}, headers=admin_headers)
     assert selfdemote.status_code == 400
 
 
 async def test_first_start_without_password_generates_one_file_mode_600(tmp_path, database_url, capsys):
     settings = Settings(_env_file=None, data_dir=tmp_path / "d", database_url=database_url,
-                        jwt_secret="x" * 32, emulator_enabled=False)
+                        jwt_secret="5b1f0c9d2e7a48b3a6f4c8e1d0b9a7c2", emulator_enabled=False)
     asgi = create_app(settings)
     async with asgi.fastapi.router.lifespan_context(asgi.fastapi):
         path = settings.data_dir / "initial-admin-password"
@@ -58,7 +58,7 @@ async def test_first_start_without_password_generates_one_file_mode_600(tmp_path
 
 async def test_generated_jwt_secret_is_stored_mode_600(tmp_path, database_url):
     settings = Settings(_env_file=None, data_dir=tmp_path / "d", database_url=database_url, emulator_enabled=False,
-                        admin_password="pw-123456")
+                        admin_password="pw-123456-789")
     asgi = create_app(settings)
     async with asgi.fastapi.router.lifespan_context(asgi.fastapi):
         secret_file = settings.data_dir / "jwt-secret"

@@ -22,7 +22,7 @@ import type {
   ProvidersOut,
   SuccessMessage,
   SuccessOut,
-  UpdateUserIn,
+  UpdateUserApiAdminUsersUserIdPatchData,
   UserEnvelope,
   UsersOut,
   VideoList,
@@ -31,6 +31,8 @@ import type {
 import { request } from './http'
 
 export type * from './generated'
+/** PATCH /api/admin/users/:id's body (documented inline, as the route reads JSON or a form). */
+export type UpdateUserIn = NonNullable<UpdateUserApiAdminUsersUserIdPatchData['body']>
 export { ApiError, configureHttp, newIdempotencyKey } from './http'
 
 export interface VideoQuery {

@@ -54,6 +54,12 @@ const router = createRouter({
       component: () => import('@/pages/adminTeams').then((m) => m.AdminUserVideosPage),
       meta: { admin: true, title: 'Videos of a user' },
     },
+    {
+      path: '/admin/audit',
+      name: 'admin-audit',
+      component: () => import('@/pages/AdminAuditPage.vue'),
+      meta: { admin: true, title: 'Audit log' },
+    },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('@/pages/NotFoundPage.vue'), meta: { title: 'Not found' } },
   ],
 })

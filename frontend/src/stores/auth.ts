@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { api, type UserOut } from '@/api'
+import { api, type SignInSecurity, type UserOut } from '@/api'
 
 const TOKEN_KEY = 'sora2.token'
 const USER_KEY = 'sora2.user'
@@ -35,9 +35,11 @@ export const useAuthStore = defineStore('auth', () => {
     localStorage.setItem(USER_KEY, JSON.stringify(nextUser))
   }
 
-  async function login(username: string, password: string): Promise<void> {
+  /** Resolves to the failed sign-ins on the account since its previous sign-in, for the page to mention. */
+  async function login(username: string, password: string): Promise<SignInSecurity | undefined> {
     const result = await api.login(username.trim(), password)
     setSession(result.token, result.user)
+    return result.security
   }
 
   function logout(reason: SignOutReason = 'user'): void {

@@ -35,6 +35,9 @@ class ApiTokenRepository:
         result = await self.session.execute(query.order_by(ApiToken.created_at.desc(), ApiToken.id))
         return [(row[0], row[1]) for row in result]
 
+    async def owner_name(self, user_id: str) -> str | None:
+        return (await self.session.execute(select(User.username).where(User.id == user_id))).scalar_one_or_none()
+
     async def count(self, user_id: str) -> int:
         query = select(func.count()).select_from(ApiToken).where(ApiToken.user_id == user_id)
         return (await self.session.execute(query)).scalar_one()

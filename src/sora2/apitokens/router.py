@@ -5,7 +5,7 @@ from fastapi import APIRouter, Request
 from sora2.apitokens.schemas import TokenCreatedOut, TokenCreateIn, TokenOut, TokensOut
 from sora2.apitokens.service import ApiTokenService
 from sora2.bodies import read_model
-from sora2.deps import AdminUser, AnyScopeUser, CurrentUser, SessionDep
+from sora2.deps import AdminUser, AnyScopeUser, CurrentUser, SessionDep, client_address
 from sora2.users.schemas import SuccessMessage
 
 router = APIRouter(prefix="/api", tags=["tokens"])
@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api", tags=["tokens"])
 async def create_token(request: Request, user: CurrentUser, session: SessionDep) -> TokenCreatedOut:
     """Create a personal API token (password sign-in required). The secret is in this answer only."""
     body = await read_model(request, TokenCreateIn)
-    service = ApiTokenService(session)
+    service = ApiTokenService(session, client_address(request))
     secret, token = await service.create(user, body.name, body.scopes, body.expires_in_days)
     return TokenCreatedOut(token=secret, **TokenOut.of(token, user).model_dump())
 
@@ -29,10 +29,10 @@ async def list_tokens(user: CurrentUser, session: SessionDep) -> TokensOut:
 
 
 @router.delete("/tokens/{token_id}", response_model=SuccessMessage)
-async def revoke_token(token_id: str, user: AnyScopeUser, session: SessionDep) -> SuccessMessage:
+async def revoke_token(token_id: str, request: Request, user: AnyScopeUser, session: SessionDep) -> SuccessMessage:
     """Revoke one of the caller's tokens; it stops working on its next request. A read-only token may revoke
     itself (logging out), nothing else."""
-    await ApiTokenService(session).revoke(user, token_id)
+    await ApiTokenService(session, client_address(request)).revoke(user, token_id)
     return SuccessMessage(message="Token revoked")
 
 
@@ -44,7 +44,7 @@ async def list_all_tokens(_admin: AdminUser, session: SessionDep, user_id: str |
 
 
 @router.delete("/admin/tokens/{token_id}", response_model=SuccessMessage, tags=["users"])
-async def revoke_any_token(token_id: str, admin: AdminUser, session: SessionDep) -> SuccessMessage:
+async def revoke_any_token(token_id: str, request: Request, admin: AdminUser, session: SessionDep) -> SuccessMessage:
     """Revoke any user's token (admin only)."""
-    await ApiTokenService(session).revoke(admin, token_id, as_admin=True)
+    await ApiTokenService(session, client_address(request)).revoke(admin, token_id, as_admin=True)
     return SuccessMessage(message="Token revoked")

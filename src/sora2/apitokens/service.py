@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sora2.apitokens.repository import ApiTokenRepository
+from sora2.audit.service import record
 from sora2.auth.principal import READ, WRITE, Principal
 from sora2.db.session import queue_event
 from sora2.errors import BadRequest, Forbidden, NotFound, Unauthorized
@@ -44,8 +45,9 @@ def normalize_scopes(scopes: list[str] | None) -> list[str]:
 
 
 class ApiTokenService:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, address: str | None = None) -> None:
         self.repo = ApiTokenRepository(session)
+        self.address = address  # the caller's, for the audit log
 
     async def create(self, owner: Principal, name: str, scopes: list[str] | None,
                      expires_in_days: int | None) -> tuple[str, ApiToken]:
@@ -66,7 +68,11 @@ class ApiTokenService:
         token = ApiToken(id=str(uuid.uuid4()), user_id=owner.id, name=name, prefix=secret[:12], created_at=now,
                          token_hash=hash_token(secret), scopes=normalize_scopes(scopes),
                          expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None)
-        return secret, await self.repo.add(token)
+        await self.repo.add(token)
+        await record(self.repo.session, owner, "token.created", (f"token:{token.id}", owner.username),
+                     {"name": token.name, "scopes": token.scopes, "expires_in_days": expires_in_days},
+                     address=self.address)
+        return secret, token
 
     async def list(self, user_id: str | None) -> list[tuple[ApiToken, User]]:
         return await self.repo.list(user_id)
@@ -77,7 +83,11 @@ class ApiTokenService:
             raise NotFound("Token not found")
         if not caller.can_write and token_id != caller.token_id:
             raise Forbidden("This API token is read-only; it can revoke only itself", code="insufficient_scope")
+        owner = caller.username if token.user_id == caller.id else await self.repo.owner_name(token.user_id)
         await self.repo.delete(token_id)
+        details = {"name": token.name, "owner_id": token.user_id}
+        await record(self.repo.session, caller, "token.revoked", (f"token:{token_id}", owner),
+                     details if token.user_id == caller.id else {**details, "as_admin": True}, address=self.address)
         queue_event(self.repo.session, UserChanged(user_id=token.user_id))  # its open sockets are checked again
 
     async def authenticate(self, secret: str) -> Principal:

@@ -66,7 +66,7 @@ def load_or_create_secret(settings: Settings) -> str:
 
 def write_private_file(path: Path, text: str) -> None:
     """Write a secret atomically, readable by the owner only (mode 600) from its first byte."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:

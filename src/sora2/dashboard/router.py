@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from starlette.responses import Response
 
+from sora2.audit import record
 from sora2.dashboard.schemas import UsageOut
 from sora2.dashboard.service import DashboardService, Period
 from sora2.deps import AdminUser, CtxDep, SessionDep
@@ -20,11 +21,10 @@ DayParam = Annotated[str | None, Query(description="YYYY-MM-DD (UTC)", max_lengt
 
 
 async def _record_view(session, admin, action: str, owner_id: str, video_id: str | None) -> None:  # noqa: ANN001
-    """Every admin look at someone's videos belongs in the audit log.
-
-    AUDIT(#14) — the one call site to wire at merge, in this transaction, e.g.:
-        await audit.record(session, actor=admin, action=action, target_user=owner_id, target=video_id)
-    """
+    """Every admin look at someone's videos belongs in the audit log, in this transaction (found under the owner)."""
+    owner = await UserRepository(session).get(owner_id)
+    target = f"video:{video_id}" if video_id else f"user:{owner_id}"
+    await record(session, admin, action, (target, owner.username if owner else None))
 
 
 @router.get("/usage", response_model=UsageOut)

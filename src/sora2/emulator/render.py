@@ -100,7 +100,7 @@ def _encode_frames(spec: RenderSpec, path: Path, should_abort: Callable[[], bool
 
 def render_clip(spec: RenderSpec, outputs: RenderOutputs, should_abort: Callable[[], bool] = lambda: False) -> None:
     """Renders all three files to temp names, then renames them into place (video last)."""
-    outputs.video.parent.mkdir(parents=True, exist_ok=True)
+    outputs.video.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     temps = [temp_path_for(path) for path in (outputs.thumbnail, outputs.spritesheet, outputs.video)]
     try:
         thumbnail, sprites = _encode_frames(spec, temps[2], should_abort)

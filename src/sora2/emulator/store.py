@@ -38,12 +38,13 @@ def temp_path_for(path: Path) -> Path:
 def commit_file(temp: Path, path: Path) -> None:
     """fsync `temp`, then rename it over `path`."""
     with open(temp, "rb+") as handle:
+        os.fchmod(handle.fileno(), 0o600)  # prompts and videos are private, whatever the umask
         os.fsync(handle.fileno())
     os.replace(temp, path)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     temp = temp_path_for(path)
     try:
         temp.write_bytes(data)
@@ -73,8 +74,8 @@ class JobStore(Generic[J]):
         self.job_type = job_type
 
     def ensure_dirs(self) -> None:
-        self.jobs_dir.mkdir(parents=True, exist_ok=True)
-        self.media_dir.mkdir(parents=True, exist_ok=True)
+        self.jobs_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.media_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
 
     def save(self, job: J) -> None:
         write_atomic(self.jobs_dir / f"{file_key(job.id)}.json", json.dumps(job.to_json(), sort_keys=True).encode())

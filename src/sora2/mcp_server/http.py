@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 import json
+from collections import OrderedDict
 from contextlib import asynccontextmanager
 from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlsplit
 
 from mcp.server.transport_security import TransportSecuritySettings
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from sora2.auth.resolve import resolve_principal
 from sora2.config import Settings
-from sora2.errors import AppError
+from sora2.errors import AppError, NotFound
 from sora2.mcp_server.backend import InProcessBackend
 from sora2.mcp_server.tools import build_server
 
 MCP_PATH = "/mcp"
+SESSION_HEADER = b"mcp-session-id"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 
 
@@ -51,6 +54,7 @@ class McpEndpoint:
         self._app = self.server.streamable_http_app(streamable_http_path=MCP_PATH,
                                                     transport_security=transport_security(settings),
                                                     stateless_http=settings.mcp_stateless)
+        self.sessions = SessionOwners()
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
@@ -76,21 +80,69 @@ class McpEndpoint:
             await task
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        header = dict(scope.get("headers") or []).get(b"authorization", b"").decode("latin-1")
+        headers = dict(scope.get("headers") or [])
+        header = headers.get(b"authorization", b"").decode("latin-1")
         token = header[len("Bearer "):].strip() if header.startswith("Bearer ") else None
         try:
-            await resolve_principal(self._api.state.ctx, token)
+            principal = await resolve_principal(self._api.state.ctx, token)
         except AppError as exc:
             await _deny(send, exc)
             return
         if scope.get("path") == MCP_PATH + "/":
             scope = {**scope, "path": MCP_PATH, "raw_path": MCP_PATH.encode()}
+        session_id = headers.get(SESSION_HEADER, b"").decode("latin-1")
+        if session_id:
+            if not self.sessions.owned_by(session_id, principal.id):
+                await _deny(send, NotFound("Session not found", code="session_not_found"), challenge=False)
+                return
+            if scope.get("method") == "DELETE":
+                send = self.sessions.forget_on_success(session_id, send)
+        else:
+            send = self.sessions.bind_new(principal.id, send)
         await self._app(scope, receive, send)
 
 
-async def _deny(send: Send, exc: AppError) -> None:
+async def _deny(send: Send, exc: AppError, challenge: bool = True) -> None:
     body = json.dumps(exc.body()).encode()
-    await send({"type": "http.response.start", "status": exc.status_code, "headers": [
-        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-        (b"www-authenticate", b'Bearer realm="sora2"')]})
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if challenge:
+        headers.append((b"www-authenticate", b'Bearer realm="sora2"'))
+    await send({"type": "http.response.start", "status": exc.status_code, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+class SessionOwners:
+    """Which user opened each MCP session. The SDK knows sessions only by id, so without this anyone who learnt
+    an id could use or end another user's session. A request naming a session that is not the caller's gets the
+    same 404 as an unknown one (ids cannot be probed); one that opens a session binds it to the caller."""
+
+    MAX_SESSIONS = 10_000  # the oldest bindings go first; their sessions then answer 404 and clients start anew
+
+    def __init__(self) -> None:
+        self._owners: OrderedDict[str, str] = OrderedDict()
+
+    def owned_by(self, session_id: str, user_id: str) -> bool:
+        owner = self._owners.get(session_id)
+        if owner is not None:
+            self._owners.move_to_end(session_id)
+        return owner is not None and hmac.compare_digest(owner, user_id)
+
+    def bind_new(self, user_id: str, send: Send) -> Send:
+        async def binding_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                session_id = dict(message.get("headers") or []).get(SESSION_HEADER)
+                if session_id:
+                    self._owners[session_id.decode("latin-1")] = user_id
+                    while len(self._owners) > self.MAX_SESSIONS:
+                        self._owners.popitem(last=False)
+            await send(message)
+
+        return binding_send
+
+    def forget_on_success(self, session_id: str, send: Send) -> Send:
+        async def forgetting_send(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] < 300:
+                self._owners.pop(session_id, None)
+            await send(message)
+
+        return forgetting_send

@@ -55,8 +55,8 @@ class AtomicWriter:
         self._file: BinaryIO | None = None
 
     def __enter__(self) -> BinaryIO:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(self.temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # owner-only media
         self._file = os.fdopen(fd, "wb")
         return self._file
 
@@ -96,8 +96,8 @@ class StagedFile:
             f"{owned_partial_prefix(owner)}{secrets.token_hex(6)}-{self.path.name}{PARTIAL_SUFFIX}")
 
     def create(self) -> Path:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        os.close(os.open(self.temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.close(os.open(self.temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # owner-only media
         return self.temp_path
 
     def publish(self) -> None:

@@ -15,11 +15,15 @@ RESOLUTION_SHORT_SIDE = {
 }
 
 
+def _dimension(text: str) -> int | None:
+    """A positive whole number of at most 9 ASCII digits (str.isdigit alone lets '²' and 5,000 digits through)."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 and int(text) > 0 else None
+
+
 def parse_ratio(aspect_ratio: str) -> tuple[int, int] | None:
     width, sep, height = aspect_ratio.partition(":")
-    if not sep or not width.isdigit() or not height.isdigit() or int(width) == 0 or int(height) == 0:
-        return None
-    return int(width), int(height)
+    w, h = _dimension(width), _dimension(height)
+    return (w, h) if sep and w and h else None
 
 
 def _even(value: float) -> int:
@@ -40,6 +44,5 @@ def nominal_size(aspect_ratio: str, resolution: str) -> str | None:
 
 def size_ratio(size: str) -> float | None:
     width, sep, height = size.lower().partition("x")
-    if not sep or not width.isdigit() or not height.isdigit() or int(height) == 0:
-        return None
-    return int(width) / int(height)
+    w, h = _dimension(width), _dimension(height)
+    return w / h if sep and w and h else None

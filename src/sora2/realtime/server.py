@@ -12,6 +12,7 @@ from sora2.context import AppContext
 from sora2.errors import AppError
 from sora2.proxy import same_origin
 from sora2.events import BudgetNoticeRaised, UserChanged, VideoUpdated
+from sora2.inputs import text_problem
 from sora2.videos.repository import VideoRepository
 from sora2.videos.schemas import video_out
 
@@ -61,8 +62,8 @@ def create_socket_server(cors_origins: list[str], get_ctx: Callable[[], AppConte
     @sio.event
     async def request_video_status(sid: str, data: object = None) -> None:
         video_id = data.get("video_id") if isinstance(data, dict) else None
-        if not isinstance(video_id, str):
-            return
+        if not isinstance(video_id, str) or len(video_id) > 64 or text_problem(video_id):
+            return  # no video has such an id, and the database could not even be asked (NUL, lone surrogate)
         user_id = (await sio.get_session(sid)).get("user_id")
         ctx = get_ctx()
         async with ctx.sessions.begin() as session:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from sora2.auth.principal import Principal
 from sora2.models import User
@@ -40,6 +40,9 @@ class CreateUserOut(BaseModel):
 
 
 class UpdateUserIn(BaseModel):
+    # Strict: `"disabled": 0` or `"role": 1` is a 400, not a guess at what was meant.
+    model_config = ConfigDict(strict=True, extra="ignore")
+
     role: Role | None = None
     disabled: bool | None = None
     password: str | None = None

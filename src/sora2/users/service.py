@@ -10,16 +10,17 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sora2.auth.passwords import hash_password, verify_password
-from sora2.auth.principal import session_hash
+from sora2.audit.service import record
+from sora2.auth.passwords import hash_password
+from sora2.auth.policy import password_problem
+from sora2.auth.principal import Principal, session_hash
 from sora2.db.base import utcnow
 from sora2.db.session import queue_event
 from sora2.events import UserChanged
-from sora2.errors import BadRequest, Conflict, NotFound, Unauthorized
+from sora2.errors import BadRequest, Conflict, NotFound
 from sora2.models import User
 from sora2.users.repository import UserRepository
 
-MIN_PASSWORD = 6  # the original's rule; its clients show our message verbatim
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 
 
@@ -27,26 +28,41 @@ def new_user_id() -> str:
     return f"user_{secrets.token_hex(6)}"
 
 
-def _require_password(value: object, message: str) -> str:
-    if not isinstance(value, str) or len(value) < MIN_PASSWORD:
-        raise BadRequest(message)
+def require_password(value: object, subject: str = "Password") -> str:
+    """The one password rule (sora2.auth.policy), in the original's message shape: its clients show our message
+    verbatim, e.g. "Password must be at least 12 characters"."""
+    if not isinstance(value, str):
+        raise BadRequest(f"{subject} must be a string")
+    problem = password_problem(value)
+    if problem:
+        raise BadRequest(f"{subject} {problem}", code="weak_password")
     return value
 
 
 class UserService:
-    def __init__(self, session: AsyncSession) -> None:
+    """`actor` is whoever acts (an admin through the API; None for the command line), for the audit log."""
+
+    def __init__(self, session: AsyncSession, actor: Principal | None = None, address: str | None = None) -> None:
         self.repo = UserRepository(session)
+        self.actor = actor
+        self.address = address
+
+    async def _audit(self, action: str, user: User, details: dict | None = None) -> None:
+        via = {} if self.actor is not None else {"via": "command line"}
+        await record(self.repo.session, self.actor, action, user, {**via, **(details or {})}, address=self.address)
 
     async def create(self, username: object, password: object, role: str = "user") -> User:
         if not username or not password:
             raise BadRequest("Username and password required")
         if not isinstance(username, str) or not USERNAME_RE.match(username):
             raise BadRequest("Username may use letters, digits and _ . @ - (at most 64 characters)")
-        _require_password(password, "Password must be at least 6 characters")
+        require_password(password)
         if await self.repo.get_by_username(username):
             raise Conflict("User already exists")
         user = User(id=new_user_id(), username=username, password_hash=hash_password(str(password)), role=role)
-        return await self.repo.add(user)
+        await self.repo.add(user)
+        await self._audit("user.created", user, {"role": role})
+        return user
 
     async def get(self, user_id: str) -> User:
         user = await self.repo.get(user_id)
@@ -54,28 +70,23 @@ class UserService:
             raise NotFound("User not found")
         return user
 
-    async def change_password(self, user_id: str, current: object, new: object, keep_session: str | None) -> None:
-        """Every other sign-in of this user ends; `keep_session` (the caller's own sign-in token, if it used one)
-        stays valid. Personal API tokens are managed on their own and stay."""
-        if not current or not new:
-            raise BadRequest("Current and new password required")
-        _require_password(new, "New password must be at least 6 characters")
-        user = await self.get(user_id)
-        ok, _ = verify_password(str(current), user.password_hash) if isinstance(current, str) else (False, None)
-        if not ok:
-            raise Unauthorized("Current password is incorrect", code="wrong_password")
-        _set_password(user, new, keep_session)  # type: ignore[arg-type]
+    async def apply_password(self, user: User, password: str, keep_session: str | None) -> None:
+        """Set a password already checked against the rule and the current one (sora2.auth.credentials)."""
+        _set_password(user, password, keep_session)
         self._changed(user)
 
     async def update(self, user_id: str, *, role: str | None = None, disabled: bool | None = None,
                      password: str | None = None) -> User:
         user = await self.get(user_id)
-        if role is not None:
+        if role is not None and role != user.role:
+            await self._audit("user.role_changed", user, {"from": user.role, "to": role})
             user.role = role
-        if disabled is not None:
+        if disabled is not None and disabled != user.disabled:
+            await self._audit("user.disabled" if disabled else "user.enabled", user)
             user.disabled = disabled
         if password is not None:
-            _set_password(user, _require_password(password, "Password must be at least 6 characters"))
+            _set_password(user, require_password(password))
+            await self._audit("user.password_reset", user)
         await self.repo.session.flush()
         self._changed(user)
         return user
@@ -87,7 +98,8 @@ class UserService:
         user = await self.repo.get_by_username(username)
         if user is None:
             raise NotFound("User not found")
-        _set_password(user, _require_password(password, "Password must be at least 6 characters"))
+        _set_password(user, require_password(password))
+        await self._audit("user.password_reset", user)
         self._changed(user)
         return user
 
@@ -96,9 +108,10 @@ class UserService:
         if await self.repo.count() > 0:
             return None
         generated = password is None
-        password = password or secrets.token_urlsafe(12)
+        password = require_password(password) if password is not None else secrets.token_urlsafe(12)
         user = User(id=new_user_id(), username=username, password_hash=hash_password(password), role="admin")
         await self.repo.add(user)
+        await self._audit("user.created", user, {"role": "admin", "first_admin": True})
         return InitialAdmin(username=username, password=password if generated else None)
 
     async def import_users_json(self, path: Path) -> tuple[int, int]:
@@ -115,6 +128,8 @@ class UserService:
             await self.repo.add(User(id=entry["id"], username=entry["username"],
                                      password_hash=entry["password"], role=role))
             added += 1
+        await record(self.repo.session, self.actor, "user.imported", None,
+                     {"added": added, "skipped": skipped, "via": "command line"})
         return added, skipped
 
 

@@ -39,8 +39,8 @@ async def _streamed(request: Request, store: MediaStore, key: str, media_type: s
         range_header = None  # the client's copy is stale: send the whole new file
     try:
         byte_range = parse_range(range_header, size)
-    except RangeNotSatisfiable:
-        raise RangeNotSatisfiableError(f"Range {range_header!r} cannot be satisfied for {size} bytes",
+    except RangeNotSatisfiable as exc:
+        raise RangeNotSatisfiableError(f"{exc} (the file has {size} bytes)",
                                        headers={"Content-Range": unsatisfied_range_header(size)}) from None
     start, length, status = 0, size, 200
     if byte_range is not None:

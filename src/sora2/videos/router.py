@@ -18,7 +18,7 @@ from sora2.models.video import COMPLETED, DL_DONE
 from sora2.collections.service import CollectionService
 from sora2.videos.compat import for_original_client, wants_original_values
 from sora2.videos.files import media_response
-from sora2.videos.listing import int_param, parse_list_query
+from sora2.videos.listing import parse_list_query
 from sora2.videos.outcomes import OutcomeService, RetryChanges
 from sora2.videos.repository import VideoRepository
 from sora2.videos.schemas import (
@@ -204,16 +204,16 @@ async def lineage(video_id: str, user: CurrentUser, ctx: CtxDep, session: Sessio
 
 @router.get("/videos/{video_id}/screenshots", response_model=Screenshots)
 async def screenshots(video_id: str, user: CurrentUser, ctx: CtxDep, session: SessionDep,
-                      count: str | None = None) -> Screenshots:
+                      count: Annotated[int, Query(ge=1, le=10, description="How many frames, 1 to 10")] = 3
+                      ) -> Screenshots:
     """A few frames of a completed video as base64 JPEGs (the last one is the final frame)."""
     service = _service(ctx, session)
     video = await service.get_owned(user, video_id)
     if video.status != COMPLETED or video.download_state != DL_DONE:
         raise BadRequest("Video is not ready yet", code="not_ready")
-    count_wanted = int_param(count, 3, 1, 10)
     try:
         async with ctx.storage.local_copy(video_key(video.id)) as mp4:
-            frames = await asyncio.to_thread(extract_frames, mp4, count_wanted)
+            frames = await asyncio.to_thread(extract_frames, mp4, count)
     except StoreUnavailable:
         raise
     except MediaError as exc:

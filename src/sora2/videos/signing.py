@@ -7,6 +7,8 @@ import hmac
 import time
 from functools import lru_cache
 
+CLOCK_SKEW_SECONDS = 300  # between instances that sign and verify each other's URLs
+
 
 class MediaSigner:
     def __init__(self, secret: str, ttl_seconds: int) -> None:
@@ -30,9 +32,18 @@ class MediaSigner:
         expires = (int(now) // self._ttl + 2) * self._ttl
         return expires, self._signature(resource, variant, expires)
 
-    def verify(self, video_id: str, variant: str, expires: str | None, signature: str | None) -> bool:
-        if not expires or not signature or not expires.isdigit():
+    @property
+    def max_lifetime(self) -> int:
+        """The longest a URL signed here can be valid: `sign` never sets an expiry further out than this."""
+        return 2 * self._ttl
+
+    def verify(self, video_id: str, variant: str, expires: str | None, signature: str | None,
+               now: float | None = None) -> bool:
+        """A valid signature on an expiry that is neither past nor further away than any URL this server makes
+        (a leaked signing key, or a URL signed by an old configuration, cannot mint links that last for years)."""
+        if not expires or not signature or not (expires.isascii() and expires.isdigit()) or len(expires) > 12:
             return False
-        if int(expires) < time.time():
+        now = time.time() if now is None else now
+        if not now <= int(expires) <= now + self.max_lifetime + CLOCK_SKEW_SECONDS:
             return False
         return hmac.compare_digest(self._signature(video_id, variant, int(expires)), signature)

@@ -9,7 +9,7 @@ from starlette.requests import Request
 
 from sora2.config import Settings
 from sora2.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
-from sora2.bodies import read_body
+from sora2.bodies import checked_fields, read_body
 from sora2.media import sniff_image_mime
 from sora2.videos.service import CreateParams
 
@@ -24,7 +24,7 @@ MULTIPART_OVERHEAD = 1024 * 1024
 def _check_length(request: Request, settings: Settings) -> None:
     declared = request.headers.get("content-length")
     limit = settings.max_upload_bytes * settings.max_upload_files + MULTIPART_OVERHEAD
-    if declared and declared.isdigit() and int(declared) > limit:
+    if declared and declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"Request body is larger than {limit // (1024 * 1024)} MB")
 
 
@@ -63,7 +63,7 @@ async def _from_form(request: Request, settings: Settings) -> tuple[dict[str, An
                 fields[key] = value
     finally:
         await form.close()
-    return fields, image, last
+    return checked_fields(fields), image, last
 
 
 async def read_create_params(request: Request, settings: Settings) -> CreateParams:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 
 from fastapi import APIRouter, Request
@@ -10,6 +9,7 @@ from starlette.responses import Response
 
 from sora2.deps import CtxDep, SessionDep
 from sora2.errors import BadRequest, PayloadTooLarge, Unauthorized
+from sora2.inputs import InputError, parse_json
 from sora2.providers.registry import OPENROUTER_ID
 from sora2.webhooks.fal_signature import JwksCache
 from sora2.webhooks.fal_signature import verify as verify_fal
@@ -25,7 +25,7 @@ RESPONSES = {204: {"description": "Accepted (also for replays and jobs this serv
 
 async def _body(request: Request) -> bytes:
     declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_BODY:
+    if declared and declared.isascii() and declared.isdigit() and int(declared) > MAX_BODY:
         raise PayloadTooLarge("Webhook body is too large")
     body = await request.body()
     if len(body) > MAX_BODY:
@@ -47,9 +47,9 @@ async def openrouter_webhook(request: Request, ctx: CtxDep, session: SessionDep)
         log.warning("rejected an OpenRouter webhook: %s", exc)
         raise Unauthorized("Invalid webhook signature", code="bad_signature") from None
     try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise BadRequest("Webhook body is not JSON", code="invalid_webhook") from None
+        payload = parse_json(body)  # with the same limits as every other body, after the signature is checked
+    except InputError as exc:
+        raise BadRequest(f"Webhook body is not usable JSON: {exc.message}", code="invalid_webhook") from None
     outcome = await WebhookService(session).job_finished(
         OPENROUTER_ID, payload, request.headers.get("x-openrouter-idempotency-key"),
         request.query_params.get("video"))
@@ -79,9 +79,9 @@ async def fal_webhook(request: Request, ctx: CtxDep, session: SessionDep, video:
         log.warning("rejected a fal webhook: %s", exc)
         raise Unauthorized("Invalid webhook signature", code="bad_signature") from None
     try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise BadRequest("Webhook body is not JSON", code="invalid_webhook") from None
+        payload = parse_json(body)  # with the same limits as every other body, after the signature is checked
+    except InputError as exc:
+        raise BadRequest(f"Webhook body is not usable JSON: {exc.message}", code="invalid_webhook") from None
     if not isinstance(payload, dict) or payload.get("request_id") != request_id:
         raise BadRequest("Webhook body does not name the signed request", code="invalid_webhook")
     outcome = await WebhookService(session).fal_request_finished(request_id, str(payload.get("status")), video)

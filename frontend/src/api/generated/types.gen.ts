@@ -5,6 +5,19 @@ export type ClientOptions = {
 };
 
 /**
+ * AccountActivityOut
+ */
+export type AccountActivityOut = {
+    /**
+     * Entries
+     *
+     * The latest events by or about this account
+     */
+    entries: Array<AuditEntryOut>;
+    security: SignInSecurity;
+};
+
+/**
  * ArchiveOut
  */
 export type ArchiveOut = {
@@ -58,6 +71,82 @@ export type AttemptOut = {
      * Status Code
      */
     status_code: number | null;
+};
+
+/**
+ * AuditEntryOut
+ */
+export type AuditEntryOut = {
+    /**
+     * Action
+     *
+     * e.g. auth.sign_in, auth.sign_in_failed, user.disabled, token.revoked
+     */
+    action: string;
+    /**
+     * Actor Id
+     *
+     * Who acted; null for the system, the CLI or someone not signed in
+     */
+    actor_id: string | null;
+    /**
+     * Actor Name
+     */
+    actor_name: string | null;
+    /**
+     * Address
+     *
+     * The client's address, where there was one
+     */
+    address: string | null;
+    /**
+     * At
+     *
+     * Epoch seconds
+     */
+    at: number;
+    /**
+     * Details
+     */
+    details: {
+        [key: string]: unknown;
+    } | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Target
+     *
+     * What it was done to: "user:<id>", "token:<id>", "username:<name>"
+     */
+    target: string | null;
+    /**
+     * Target Name
+     */
+    target_name: string | null;
+};
+
+/**
+ * AuditPageOut
+ */
+export type AuditPageOut = {
+    /**
+     * Actions
+     *
+     * Every action the log records, for filters
+     */
+    actions: Array<string>;
+    /**
+     * Entries
+     */
+    entries: Array<AuditEntryOut>;
+    /**
+     * Next Before
+     *
+     * Pass as before_id for the next (older) page; null at the end
+     */
+    next_before: number | null;
 };
 
 /**
@@ -711,6 +800,10 @@ export type Lineage = {
  */
 export type LoginOut = {
     /**
+     * Failed sign-ins on this account since its previous sign-in
+     */
+    security: SignInSecurity;
+    /**
      * Token
      */
     token: string;
@@ -721,6 +814,10 @@ export type LoginOut = {
  * MeOut
  */
 export type MeOut = {
+    /**
+     * Failed sign-ins on this account since the sign-in before the latest one
+     */
+    security: SignInSecurity;
     user: UserOut;
 };
 
@@ -1371,6 +1468,30 @@ export type ShareOut = {
 };
 
 /**
+ * SignInSecurity
+ *
+ * Failed sign-ins on the account since its previous successful sign-in.
+ */
+export type SignInSecurity = {
+    /**
+     * Failed Attempts
+     */
+    failed_attempts: number;
+    /**
+     * Last Failed At
+     *
+     * Epoch seconds of the latest failure
+     */
+    last_failed_at: number | null;
+    /**
+     * Since
+     *
+     * Epoch seconds of the previous sign-in the count starts from
+     */
+    since: number | null;
+};
+
+/**
  * SpendRow
  */
 export type SpendRow = {
@@ -1554,24 +1675,6 @@ export type UnconfirmedList = {
      * Videos
      */
     videos: Array<VideoOut>;
-};
-
-/**
- * UpdateUserIn
- */
-export type UpdateUserIn = {
-    /**
-     * Disabled
-     */
-    disabled?: boolean | null;
-    /**
-     * Password
-     */
-    password?: string | null;
-    /**
-     * Role
-     */
-    role?: 'admin' | 'user' | null;
 };
 
 /**
@@ -1901,6 +2004,116 @@ export type VideoOut = {
      * User Id
      */
     user_id: string;
+};
+
+export type AuditLogApiAdminAuditGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Action
+         *
+         * An action, or a family ending in '.' (auth.)
+         */
+        action?: string | null;
+        /**
+         * User
+         *
+         * A username, as the one acting or acted on
+         */
+        user?: string | null;
+        /**
+         * Since
+         *
+         * From this time (epoch seconds)
+         */
+        since?: number | null;
+        /**
+         * Until
+         *
+         * Before this time (epoch seconds)
+         */
+        until?: number | null;
+        /**
+         * Before Id
+         */
+        before_id?: number | null;
+        /**
+         * Limit
+         */
+        limit?: number;
+    };
+    url: '/api/admin/audit';
+};
+
+export type AuditLogApiAdminAuditGetErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type AuditLogApiAdminAuditGetError = AuditLogApiAdminAuditGetErrors[keyof AuditLogApiAdminAuditGetErrors];
+
+export type AuditLogApiAdminAuditGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: AuditPageOut;
+};
+
+export type AuditLogApiAdminAuditGetResponse = AuditLogApiAdminAuditGetResponses[keyof AuditLogApiAdminAuditGetResponses];
+
+export type ExportAuditLogApiAdminAuditExportGetData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Format
+         */
+        format?: 'csv' | 'json';
+        /**
+         * Action
+         *
+         * An action, or a family ending in '.' (auth.)
+         */
+        action?: string | null;
+        /**
+         * User
+         *
+         * A username, as the one acting or acted on
+         */
+        user?: string | null;
+        /**
+         * Since
+         *
+         * From this time (epoch seconds)
+         */
+        since?: number | null;
+        /**
+         * Until
+         *
+         * Before this time (epoch seconds)
+         */
+        until?: number | null;
+    };
+    url: '/api/admin/audit/export';
+};
+
+export type ExportAuditLogApiAdminAuditExportGetErrors = {
+    /**
+     * Validation Error
+     */
+    422: HttpValidationError;
+};
+
+export type ExportAuditLogApiAdminAuditExportGetError = ExportAuditLogApiAdminAuditExportGetErrors[keyof ExportAuditLogApiAdminAuditExportGetErrors];
+
+export type ExportAuditLogApiAdminAuditExportGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: unknown;
 };
 
 export type DismissNoticeApiAdminBudgetNoticesNoticeIdDismissPostData = {
@@ -2450,7 +2663,23 @@ export type CreateUserApiAdminUsersPostResponses = {
 export type CreateUserApiAdminUsersPostResponse = CreateUserApiAdminUsersPostResponses[keyof CreateUserApiAdminUsersPostResponses];
 
 export type UpdateUserApiAdminUsersUserIdPatchData = {
-    body: UpdateUserIn;
+    /**
+     * UpdateUserIn
+     */
+    body?: {
+        /**
+         * Disabled
+         */
+        disabled?: boolean | null;
+        /**
+         * Password
+         */
+        password?: string | null;
+        /**
+         * Role
+         */
+        role?: 'admin' | 'user' | null;
+    };
     path: {
         /**
          * User Id
@@ -2665,6 +2894,22 @@ export type DownloadArchiveApiArchivesVideosZipGetResponses = {
 };
 
 export type DownloadArchiveApiArchivesVideosZipGetResponse = DownloadArchiveApiArchivesVideosZipGetResponses[keyof DownloadArchiveApiArchivesVideosZipGetResponses];
+
+export type AccountActivityApiAuthActivityGetData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/auth/activity';
+};
+
+export type AccountActivityApiAuthActivityGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: AccountActivityOut;
+};
+
+export type AccountActivityApiAuthActivityGetResponse = AccountActivityApiAuthActivityGetResponses[keyof AccountActivityApiAuthActivityGetResponses];
 
 export type LoginApiAuthLoginPostData = {
     /**
@@ -4536,8 +4781,10 @@ export type ScreenshotsApiVideosVideoIdScreenshotsGetData = {
     query?: {
         /**
          * Count
+         *
+         * How many frames, 1 to 10
          */
-        count?: string | null;
+        count?: number;
     };
     url: '/api/videos/{video_id}/screenshots';
 };
@@ -4662,6 +4909,13 @@ export type MetricsMetricsGetData = {
     path?: never;
     query?: never;
     url: '/metrics';
+};
+
+export type MetricsMetricsGetErrors = {
+    /**
+     * SORA2_METRICS_TOKEN is set and was not given
+     */
+    401: unknown;
 };
 
 export type MetricsMetricsGetResponses = {

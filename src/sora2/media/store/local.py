@@ -13,6 +13,7 @@ from pathlib import Path
 
 import anyio
 
+from sora2.filemodes import private_dir
 from sora2.media.atomic import StagedFile, atomic_write_bytes, is_partial_name, owned_partial_prefix
 from sora2.media.store.base import Location, MediaNotFound, MediaStore, StoredObject
 from sora2.media.store.keys import FOLDERS, checked_key, is_valid_key
@@ -35,7 +36,7 @@ class LocalStore(MediaStore):
 
     async def start(self) -> None:
         for folder in (*FOLDERS, UPLOADS):
-            (self.root / folder).mkdir(parents=True, exist_ok=True)
+            private_dir(self.root / folder)  # owner-only, whatever the umask
 
     def path(self, key: str) -> Path:
         return self.root / checked_key(key)
