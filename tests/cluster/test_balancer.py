@@ -136,3 +136,17 @@ async def test_through_the_originals_config_other_origins_are_still_refused(orig
     finally:
         if refused.eio.http is not None:  # a refused handshake leaves the client's HTTP session open
             await refused.eio.http.close()
+
+
+def test_the_sign_in_limit_holds_across_instances(cluster: Cluster, headers: dict):
+    """Five wrong passwords per (account, address) and window, whichever instance each attempt reaches."""
+    made = httpx.post(f"{cluster.url}/api/admin/users", headers=headers, timeout=10,
+                      json={"username": "guessed", "password": "a-long-password-42"})
+    assert made.status_code == 200, made.text
+    before = cluster.nginx.upstreams("POST", "/api/auth/login")
+    answers = [httpx.post(f"{cluster.url}/api/auth/login", timeout=30,
+                          json={"username": "guessed", "password": f"wrong-guess-{i:02d}"}).status_code
+               for i in range(6)]
+    assert answers == [401] * 5 + [429], answers
+    served = cluster.nginx.upstreams("POST", "/api/auth/login")
+    assert all(served.get(upstream, 0) > before.get(upstream, 0) for upstream in _instances(cluster)), served

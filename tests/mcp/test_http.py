@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Iterator
 
 import av
 import httpx
 import pytest
 from PIL import Image
 
+from tests.fixtures.live import ADMIN_PASSWORD, LiveServer
 from tests.fixtures.media import png_bytes
 from tests.mcp.conftest import (
     error_text, http_session, new_token, password_login, structured, wait_done,
@@ -208,7 +210,17 @@ def _initialize(url: str, token: str) -> str:
     return response.headers["mcp-session-id"]
 
 
-def test_a_session_belongs_to_the_user_who_opened_it(live_server, admin_login):
+@pytest.fixture
+def stateful_server(tmp_path) -> Iterator[LiveServer]:
+    """Sessions exist only with SORA2_MCP_STATELESS=false (stateless, the default, has none to take over)."""
+    server = LiveServer(tmp_path / "data", env_overrides={"SORA2_MCP_STATELESS": "false"}).start()
+    yield server
+    server.stop()
+
+
+def test_a_session_belongs_to_the_user_who_opened_it(stateful_server):
+    live_server = stateful_server
+    admin_login = password_login(live_server.url, "admin", ADMIN_PASSWORD)
     owner = new_token(live_server.url, admin_login, "owner")["token"]
     created = httpx.post(f"{live_server.url}/api/admin/users", json={"username": "intruder",
                                                                      "password": "intruder-pass-1"},
