@@ -37,6 +37,7 @@ from sora2.handlers import AccessLogMiddleware, install_error_handlers
 from sora2.headers import SecurityHeaders
 from sora2.inputs import InputGuard
 from sora2.media import open_store
+from sora2.media.store import browser_origins
 from sora2.metrics import Metrics
 from sora2.outbound.dispatcher import Dispatcher
 from sora2.outbound.router import router as outbound_router
@@ -226,7 +227,8 @@ def create_app(settings: Settings | None = None) -> ForwardedHeaders:
     api.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True,
                        allow_methods=["*"], allow_headers=["*"])
     api.add_middleware(AccessLogMiddleware)
-    api.add_middleware(SecurityHeaders, index_html=web.DIST_DIR / "index.html")
+    api.add_middleware(SecurityHeaders, index_html=web.DIST_DIR / "index.html",
+                       media_origins=browser_origins(settings))
     for router in (auth_router, tokens_router, users_router, library_router, videos_router, providers_router,
                    providers_admin_router, webhooks_router, collections_router, presets_router, shares_router,
                    budgets_router, dashboard_router, outbound_router, audit_router, health.router):

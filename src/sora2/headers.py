@@ -31,12 +31,15 @@ def inline_script_hashes(index_html: Path) -> list[str]:
             for m in _INLINE_SCRIPT.finditer(html)]
 
 
-def spa_policy(script_hashes: list[str]) -> str:
+def spa_policy(script_hashes: list[str], media_origins: list[str] = ()) -> str:
+    """`media_origins`: where images and videos may also come from (a bucket serving presigned links)."""
     scripts = " ".join(["'self'", *script_hashes])
+    images = " ".join(["'self'", "data:", "blob:", *media_origins])
+    media = " ".join(["'self'", "blob:", *media_origins])
     # Styles: Vuetify injects its theme as a <style> element at run time, so inline styles stay allowed.
-    return (f"default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data: blob:; media-src 'self' blob:; font-src 'self' data:; connect-src 'self'; "
-            "manifest-src 'self'; worker-src 'self'; " + _COMMON)
+    return (f"default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; img-src {images}; "
+            f"media-src {media}; font-src 'self' data:; connect-src 'self'; manifest-src 'self'; "
+            "worker-src 'self'; " + _COMMON)
 
 
 DOCS_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
@@ -45,9 +48,9 @@ DOCS_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cd
 
 
 class SecurityHeaders:
-    def __init__(self, app: ASGIApp, index_html: Path) -> None:
+    def __init__(self, app: ASGIApp, index_html: Path, media_origins: list[str] = ()) -> None:
         self.app = app
-        spa = spa_policy(inline_script_hashes(index_html)).encode()
+        spa = spa_policy(inline_script_hashes(index_html), media_origins).encode()
         html = ((b"content-security-policy", spa), (b"x-frame-options", b"DENY"))
         docs = ((b"content-security-policy", DOCS_POLICY.encode()), (b"x-frame-options", b"DENY"))
         self._plain = list(ALL_RESPONSES)

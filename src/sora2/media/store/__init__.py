@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from sora2.config import Settings
 
 __all__ = ["Location", "LocalStore", "MediaNotFound", "MediaStore", "StoreUnavailable", "StoredObject",
-           "open_store"]
+           "browser_origins", "open_store"]
 
 
 def open_store(settings: Settings, url: str | None = None) -> MediaStore:
@@ -42,3 +42,19 @@ def open_store(settings: Settings, url: str | None = None) -> MediaStore:
 def _instance_tag(settings: Settings) -> str:
     """This instance's mark on its temp files: short, file-name safe, stable across its restarts."""
     return hashlib.sha256(settings.resolved_instance_id.encode()).hexdigest()[:10]
+
+
+def browser_origins(settings: Settings) -> list[str]:
+    """Where browsers fetch media from besides this server: a bucket's presigned links, when media are redirected
+    there (the web UI's Content-Security-Policy must allow them for images and video)."""
+    url = settings.storage_url or ""
+    if not url.startswith("s3://") or settings.s3_delivery != "redirect":
+        return []
+    endpoint = settings.s3_public_endpoint_url or settings.s3_endpoint_url
+    if not endpoint:
+        return ["https://*.amazonaws.com"]  # AWS itself: virtual-hosted and path-style hosts alike
+    parts = urlsplit(endpoint)
+    origins = [f"{parts.scheme}://{parts.netloc}"]  # path-style links
+    if settings.s3_addressing_style == "virtual":  # bucket.host links (CSP wildcards take host names, not IPs)
+        origins.append(f"{parts.scheme}://*.{parts.netloc}")
+    return origins
