@@ -18,7 +18,7 @@ from sora2.apitokens.router import router as tokens_router
 from sora2.audit.router import router as audit_router
 from sora2.auth.router import router as auth_router
 from sora2.auth.throttle import build_throttle
-from sora2.auth.tokens import TokenCodec, load_or_create_secret, write_private_file
+from sora2.auth.tokens import TokenCodec, load_or_create_secret, read_or_create_private_file
 from sora2.auth.ratelimit_window import WindowLimiter
 from sora2.collections.router import router as collections_router
 from sora2.presets.router import router as presets_router
@@ -81,12 +81,8 @@ def _providers(settings: Settings, emulator: tuple[Any, Any] | None) -> Provider
 def _emulator_key(settings: Settings) -> str:
     """The mounted emulator answers on the public port: it takes only this key (data/emulator/api-key, mode 600),
     or anyone could read every user's prompts there or flip its fault knobs."""
-    path = settings.emulator_dir / "api-key"
-    if path.exists():
-        return path.read_text().strip()
-    key = "emu-" + secrets.token_urlsafe(24)
-    write_private_file(path, key + "\n")
-    return key
+    return read_or_create_private_file(settings.emulator_dir / "api-key",
+                                       lambda: "emu-" + secrets.token_urlsafe(24))
 
 
 def _trust_caches(ctx: AppContext):  # noqa: ANN202

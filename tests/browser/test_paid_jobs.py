@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import doc_shot, sign_in
 from tests.browser.helpers import PASSWORD, card, fresh_user, make_video
 from tests.fixtures.live import ADMIN_PASSWORD, LiveServer
-from tests.multi_instance.conftest import EmulatorProcess
+from tests.fixtures.services import EmulatorProcess
 
 pytestmark = pytest.mark.browser
 

@@ -4,7 +4,6 @@ own jobs — and one Redis channel, unique per test."""
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -14,9 +13,9 @@ import httpx
 import pytest
 
 from tests.fixtures.live import LiveServer
-from tests.fixtures.services import REDIS_URL, EmulatorProcess, RedisServer, redis_answers
+from tests.fixtures.services import REDIS_URL, EmulatorProcess, RedisServer, redis_answers, wait_for
 
-__all__ = ["EmulatorProcess", "RedisServer"]  # imported from here by the tests
+__all__ = ["EmulatorProcess", "RedisServer", "wait_for"]  # imported from here by the tests
 
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
@@ -74,14 +73,6 @@ def readiness(server: LiveServer) -> dict:
     return httpx.get(f"{server.url}/readyz", timeout=5).json()
 
 
-def wait_for(predicate, timeout: float, what: str) -> float:  # noqa: ANN001
-    """Poll until predicate() holds; returns the seconds it took."""
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        if predicate():
-            return time.monotonic() - started
-        time.sleep(0.01)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 @pytest.fixture

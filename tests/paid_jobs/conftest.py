@@ -5,7 +5,6 @@ unconfirmed or cancelled — and no video is left in between."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +14,8 @@ import pytest
 
 from tests.e2e.conftest import login_sync
 from tests.fixtures.live import ADMIN_PASSWORD, LiveServer
-from tests.multi_instance.conftest import EmulatorProcess, channel, redis_url  # noqa: F401  (fixtures)
+from tests.fixtures.services import EmulatorProcess, wait_for
+from tests.multi_instance.conftest import channel, redis_url  # noqa: F401  (fixtures)
 
 SETTLED = {"completed", "unconfirmed", "cancelled", "failed"}
 
@@ -48,15 +48,6 @@ def live_jobs(emulator: EmulatorProcess) -> list[dict]:
         if not page["has_more"]:
             return jobs
         after = page["last_id"]
-
-
-def wait_for(predicate, timeout: float, what: str) -> float:  # noqa: ANN001
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        if predicate():
-            return time.monotonic() - started
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 @dataclass

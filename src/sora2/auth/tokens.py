@@ -6,6 +6,7 @@ import os
 import secrets
 import time
 from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 import jwt
@@ -56,22 +57,35 @@ def load_or_create_secret(settings: Settings) -> str:
     """The configured secret, else one generated on first run and kept in the data dir with mode 600."""
     if settings.jwt_secret is not None:
         return settings.jwt_secret.get_secret_value()
-    path = Path(settings.data_dir) / "jwt-secret"
-    if path.exists():
-        return path.read_text().strip()
-    secret = secrets.token_urlsafe(48)
-    write_private_file(path, secret + "\n")
-    return secret
+    return read_or_create_private_file(Path(settings.data_dir) / "jwt-secret", lambda: secrets.token_urlsafe(48))
+
+
+def read_or_create_private_file(path: Path, generate: Callable[[], str]) -> str:
+    """The file's text; when there is none yet, the first of several racing processes writes `generate()` and
+    every one of them reads that same value back (instances sharing a data dir must agree on their secrets)."""
+    if not path.exists():
+        tmp = _write_private_tmp(path, generate() + "\n")
+        try:
+            os.link(tmp, path)  # fails if another process got there first: its value stands
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink(missing_ok=True)
+    return path.read_text().strip()
 
 
 def write_private_file(path: Path, text: str) -> None:
     """Write a secret atomically, readable by the owner only (mode 600) from its first byte."""
+    os.replace(_write_private_tmp(path, text), path)
+
+
+def _write_private_tmp(path: Path, text: str) -> Path:
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(text)
         handle.flush()
         os.fsync(handle.fileno())
     os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+    return tmp

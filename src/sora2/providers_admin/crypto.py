@@ -14,7 +14,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from sora2.auth.tokens import write_private_file
+from sora2.auth.tokens import read_or_create_private_file
 from sora2.config import Settings
 
 SECRET_FILE = "provider-secret"
@@ -44,12 +44,7 @@ class KeyBox:
 def load_keybox(settings: Settings) -> KeyBox:
     if settings.provider_secret is not None:
         return KeyBox(settings.provider_secret.get_secret_value())
-    path = settings.data_dir / SECRET_FILE
-    if path.exists():
-        return KeyBox(path.read_text().strip())
-    secret = secrets.token_urlsafe(32)
-    write_private_file(path, secret + "\n")
-    return KeyBox(secret)
+    return KeyBox(read_or_create_private_file(settings.data_dir / SECRET_FILE, lambda: secrets.token_urlsafe(32)))
 
 
 def key_hint(key: str) -> str:
