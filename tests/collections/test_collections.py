@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 from tests.videos.helpers import create_video
@@ -31,6 +32,22 @@ async def test_create_rename_delete(client, user_headers):
     assert names == ["Teaser"]
     assert (await client.delete(f"/api/collections/{board['id']}", headers=user_headers)).status_code == 200
     assert (await client.get(f"/api/collections/{board['id']}", headers=user_headers)).status_code == 404
+
+
+async def test_names_are_one_in_every_alphabet_and_under_concurrent_creates(client, user_headers):
+    # Found by the fuzzer: SQLite's lower() folds ASCII only, so this name passed the check twice and hit the
+    # unique constraint (a 500).
+    name = "\u00fd\u0005\u00d0\u0010\u00bb\U000959b3"
+    first = await client.post("/api/collections", json={"name": name}, headers=user_headers)
+    assert first.status_code == 201
+    for again in (name, name.upper(), "ΣΟΦΊΑ"):
+        response = await client.post("/api/collections", json={"name": again}, headers=user_headers)
+        assert response.status_code == (201 if again == "ΣΟΦΊΑ" else 409), (again, response.text)
+    assert (await client.post("/api/collections", json={"name": "σοφία"}, headers=user_headers)).status_code == 409
+
+    racing = await asyncio.gather(*(client.post("/api/collections", json={"name": "at once"}, headers=user_headers)
+                                    for _ in range(5)))
+    assert sorted(r.status_code for r in racing) == [201, 409, 409, 409, 409]
 
 
 async def test_a_video_in_several_collections_and_the_filter(client, user_headers):

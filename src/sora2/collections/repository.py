@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sora2.models import Collection, CollectionVideo, Video
@@ -14,17 +15,23 @@ class CollectionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def add(self, collection: Collection) -> Collection:
-        self.session.add(collection)
-        await self.session.flush()
-        return collection
+    async def add(self, collection: Collection) -> bool:
+        """Insert; False when the user already has a collection of exactly that name (a concurrent create)."""
+        try:
+            async with self.session.begin_nested():  # a savepoint: a conflict must not doom the transaction
+                self.session.add(collection)
+                await self.session.flush()
+            return True
+        except IntegrityError:
+            return False
 
     async def get(self, collection_id: str) -> Collection | None:
         return await self.session.get(Collection, collection_id)
 
     async def by_name(self, user_id: str, name: str) -> Collection | None:
-        stmt = select(Collection).where(Collection.user_id == user_id, func.lower(Collection.name) == name.lower())
-        return (await self.session.execute(stmt.limit(1))).scalar_one_or_none()
+        """Case-insensitive for every alphabet: compared here, as SQLite's lower() folds ASCII letters only."""
+        wanted = name.casefold()
+        return next((c for c in await self.list_for_user(user_id) if c.name.casefold() == wanted), None)
 
     async def list_for_user(self, user_id: str) -> list[Collection]:
         stmt = select(Collection).where(Collection.user_id == user_id).order_by(func.lower(Collection.name))

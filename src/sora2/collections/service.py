@@ -55,13 +55,15 @@ class CollectionService:
             raise BadRequest(f"You already have {MAX_COLLECTIONS} collections", code="too_many_collections")
         await self._refuse_duplicate(user, name)
         now = utcnow()
-        return await self.repo.add(Collection(id=str(uuid.uuid4()), user_id=user.id, name=name, created_at=now,
-                                              updated_at=now))
+        collection = Collection(id=str(uuid.uuid4()), user_id=user.id, name=name, created_at=now, updated_at=now)
+        if not await self.repo.add(collection):
+            raise _duplicate(name)
+        return collection
 
     async def rename(self, user: Principal, collection_id: str, name: object) -> Collection:
         collection = await self.get_owned(user, collection_id)
         name = clean_name(name)
-        if name.lower() != collection.name.lower():
+        if name.casefold() != collection.name.casefold():
             await self._refuse_duplicate(user, name)
         collection.name = name
         collection.updated_at = utcnow()
@@ -99,4 +101,8 @@ class CollectionService:
 
     async def _refuse_duplicate(self, user: Principal, name: str) -> None:
         if await self.repo.by_name(user.id, name) is not None:
-            raise Conflict(f"You already have a collection named {name!r}", code="duplicate_name")
+            raise _duplicate(name)
+
+
+def _duplicate(name: str) -> Conflict:
+    return Conflict(f"You already have a collection named {name!r}", code="duplicate_name")
