@@ -14,9 +14,11 @@ run: install ui ## install what is missing, build the UI, migrate, serve on http
 	$(BIN)/sora2 serve --host $(HOST) --port $(PORT)
 
 # The browser suite runs in its own pytest process: Playwright's sync API keeps an event loop running for its
-# session-scoped browser, which would stop every asyncio test collected after it.
+# session-scoped browser, which would stop every asyncio test collected after it. The rest runs in PYTEST_WORKERS
+# processes (pytest-xdist): many tests wait on server processes, so three keep two cores busy.
+PYTEST_WORKERS ?= 3
 test: install-test ui chromium redis nginx s3-server litellm ## every test: Python (API, e2e, browser) and Vitest
-	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest -m "not browser" -n $(PYTEST_WORKERS)
 	$(BIN)/python -m pytest -m browser
 	@if [ -f frontend/package.json ]; then $(MAKE) --no-print-directory test-frontend; fi
 
@@ -97,7 +99,7 @@ cluster: install-test ui redis nginx s3-server ## run the scale-out layout local
 	$(BIN)/python -m tests.fixtures.cluster
 
 test-python: install-test redis nginx s3-server litellm
-	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest -m "not browser" -n $(PYTEST_WORKERS)
 
 # The gateway end-to-end test runs a real LiteLLM proxy from PyPI in its own venv (.venv-litellm).
 litellm: install-test

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+from pwdlib.hashers.bcrypt import BcryptHasher
 
 from sora2.app import create_app
+from sora2.auth import passwords
 from sora2.config import Settings
 
 pytest_plugins = ["tests.fixtures.database", "tests.fixtures.media", "tests.fixtures.s3"]
@@ -18,12 +22,22 @@ pytest_plugins = ["tests.fixtures.database", "tests.fixtures.media", "tests.fixt
 ADMIN_PASSWORD = "admin-password-123"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _quick_password_hashes() -> Iterator[None]:
+    """Argon2id at its lowest cost in this process: hashing at the real cost took a third of a second per user,
+    minutes over the suite. Server processes keep the real cost (tests/auth/test_passwords.py checks it)."""
+    cheap = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1), BcryptHasher()))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "_hasher", lambda: cheap)
+        yield
+
+
 @pytest.fixture
-def settings(tmp_path: Path, database_url: str) -> Settings:
+def settings(tmp_path: Path, migrated_database_url: str) -> Settings:
     return Settings(
         _env_file=None,
         data_dir=tmp_path / "data",
-        database_url=database_url,
+        database_url=migrated_database_url,
         jwt_secret="test-secret-" + uuid.uuid4().hex,
         admin_password=ADMIN_PASSWORD,
         emulator_job_seconds=float(os.environ.get("SORA2_TEST_JOB_SECONDS", "1.5")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import httpx
 import pytest
 
 from tests.cli_client.conftest import assert_clean_error
@@ -17,7 +18,16 @@ def _create(cli, prompt: str) -> dict:  # noqa: ANN001
     return json.loads(result.stdout)
 
 
-def test_cancel_then_retry_with_a_changed_prompt(logged_in):
+@pytest.fixture
+def slow_jobs(server):  # noqa: ANN001, ANN201
+    """Jobs that run for a minute, so a busy machine cannot finish one before the CLI cancels it."""
+    faults = f"{server.url}/emulator/_emulator/faults"
+    httpx.post(faults, json={"job_seconds": 60}, headers=server.emulator_headers()).raise_for_status()
+    yield
+    httpx.delete(faults, headers=server.emulator_headers()).raise_for_status()
+
+
+def test_cancel_then_retry_with_a_changed_prompt(logged_in, slow_jobs):
     video = _create(logged_in, "a kite that will be cancelled")
     cancelled = logged_in("cancel", video["id"])
     assert cancelled.returncode == 0, cancelled.stderr
