@@ -55,6 +55,7 @@ from sora2.users.router import router as users_router
 from sora2.videos.library_router import router as library_router
 from sora2.videos.router import router as videos_router
 from sora2.videos.listcache import ListCache
+from sora2.videos.media_access import MediaRecords
 from sora2.videos.signing import MediaSigner
 from sora2.webhooks.router import router as webhooks_router
 
@@ -134,13 +135,13 @@ async def _start(app: FastAPI, settings: Settings, emulator: tuple[Any, Any] | N
     if emulator is not None:
         emulator[0].config.api_key = emulator_key
         await emulator[0].start()
+    list_cache = ListCache(settings.media_url_ttl_seconds, max_entries=settings.list_cache_entries)
     ctx = AppContext(settings=settings, engine=engine, sessions=sessions, bus=bus,
                      tokens=TokenCodec(secret, settings.jwt_expires_seconds),
                      limiter=build_throttle(settings, sessions, engine.dialect.name),
                      storage=storage, providers=_providers(settings, emulator),
                      signer=MediaSigner(secret, settings.media_url_ttl_seconds), metrics=Metrics(),
-                     list_cache=ListCache(settings.media_url_ttl_seconds,
-                                          max_entries=settings.list_cache_entries),
+                     list_cache=list_cache, media_records=MediaRecords(engine, list_cache),
                      share_limiter=WindowLimiter(settings.share_requests_per_minute, 60),
                      share_media_limiter=WindowLimiter(settings.share_media_requests_per_minute, 60))
     if emulator is not None:

@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     # streams them (with Range), for stores that browsers cannot reach.
     s3_delivery: Literal["redirect", "proxy"] = "redirect"
     s3_presign_seconds: int = Field(default=900, ge=60, le=7 * 24 * 3600)
+    # Behind nginx, with a local store: after authorising a media request the app answers with
+    # `X-Accel-Redirect: <this prefix><key>` and nginx sends the file from an `internal` location that maps the
+    # prefix onto the media folder (docs/deployment.md). Empty: the app sends the bytes itself.
+    media_accel_redirect: str = Field(default="", pattern=r"^(/[A-Za-z0-9_.~-]+)*/$|^$")
 
     # MCP (streamable HTTP at /mcp): extra Host values it accepts besides localhost and public_url's host;
     # "*" turns the Host/Origin check off (only behind a proxy that sets Host itself).

@@ -21,6 +21,7 @@ class ListCache:
         # Versions come from one clock, so clear() can outdate every user's pages (and pages being built) at once.
         self._clock = itertools.count(1)
         self._floor = 0
+        self.stamp = 0  # the latest version handed out: whatever was read after it is at least that fresh
         self._versions: dict[str, int] = {}
         self._pages: OrderedDict[Hashable, bytes] = OrderedDict()
         self.suspended = False  # nothing is served or stored while set
@@ -50,9 +51,9 @@ class ListCache:
         return max(self._versions.get(user_id, 0), self._floor)
 
     def invalidate(self, user_id: str) -> None:
-        self._versions[user_id] = next(self._clock)
+        self._versions[user_id] = self.stamp = next(self._clock)
 
     def clear(self) -> None:
         """Forget every page, including pages whose queries are running now (their put is refused)."""
-        self._floor = next(self._clock)
+        self._floor = self.stamp = next(self._clock)
         self._pages.clear()

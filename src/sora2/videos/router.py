@@ -12,13 +12,14 @@ from sora2.deps import AdminUser, CtxDep, CurrentUser, MediaUser, SessionDep
 from sora2.errors import BadRequest, Forbidden, NotFound
 from sora2.bodies import read_model
 from sora2.media import MediaError, StoreUnavailable, extract_frames
-from sora2.media.store.keys import reference_key, video_file_key, video_key
+from sora2.media.store.keys import reference_key, video_key
 from sora2.models import Video
 from sora2.models.video import COMPLETED, DL_DONE
 from sora2.collections.service import CollectionService
 from sora2.videos.compat import for_original_client, wants_original_values
 from sora2.videos.files import media_response
 from sora2.videos.listing import parse_list_query
+from sora2.videos.media_access import MediaRecord
 from sora2.videos.outcomes import OutcomeService, RetryChanges
 from sora2.videos.repository import VideoRepository
 from sora2.videos.schemas import (
@@ -240,22 +241,11 @@ async def reference_images(video_id: str, user: CurrentUser, ctx: CtxDep, sessio
     return ReferenceImages(images=images)
 
 
-def _media_key(video: Video, variant: str) -> str:
-    names = {"video": video.file_name, "thumbnail": video.thumbnail_name, "spritesheet": video.spritesheet_name,
-             "reference": (video.reference_images or [None])[0]}
-    name = names.get(variant)
-    if name is None:
-        raise NotFound("File not found")
-    try:
-        return reference_key(name) if variant == "reference" else video_file_key(name)
-    except MediaError:
-        raise NotFound("File not found") from None
-
-
-async def _serve(request: Request, ctx, video: Video, variant: str, download: bool) -> Response:  # noqa: ANN001
-    return await media_response(request, ctx.storage, _media_key(video, variant), MIME[variant],
+async def _serve(request: Request, ctx, record: MediaRecord, variant: str, download: bool) -> Response:  # noqa: ANN001
+    return await media_response(request, ctx.storage, record.key(variant), MIME[variant],
                                 redirect=ctx.settings.s3_delivery == "redirect",
-                                download_name=f"{video.id}.mp4" if download and variant == "video" else None)
+                                download_name=f"{record.id}.mp4" if download and variant == "video" else None,
+                                accel_prefix=ctx.settings.media_accel_redirect)
 
 
 MEDIA_RESPONSES = {200: {"content": {"video/mp4": {}, "image/webp": {}, "image/jpeg": {}}},
@@ -266,11 +256,15 @@ MEDIA_RESPONSES = {200: {"content": {"video/mp4": {}, "image/webp": {}, "image/j
 
 @router.head("/videos/{video_id}/content", include_in_schema=False)
 @router.get("/videos/{video_id}/content", response_class=Response, responses=MEDIA_RESPONSES)
-async def content(video_id: str, request: Request, user: MediaUser, ctx: CtxDep, session: SessionDep,
+async def content(video_id: str, request: Request, user: MediaUser, ctx: CtxDep,
                   variant: str = "video", download: bool = False) -> Response:
     """A video's MP4, thumbnail or sprite sheet with ranges (Bearer header, or ?token= for old clients); from an
     S3 store, a redirect to a short-lived link (SORA2_S3_DELIVERY=redirect, the default)."""
-    video = await _service(ctx, session).get_owned(user, video_id)
+    video = await ctx.media_records.get(video_id)
+    if video is None:
+        raise NotFound("Video not found")
+    if video.user_id != user.id:
+        raise Forbidden("Not authorized")
     if video.status != COMPLETED:
         raise BadRequest("Video is not ready yet", code="not_ready")
     if variant not in ("video", "thumbnail", "spritesheet"):
@@ -280,12 +274,12 @@ async def content(video_id: str, request: Request, user: MediaUser, ctx: CtxDep,
 
 @router.head("/media/{video_id}/{variant}", include_in_schema=False)
 @router.get("/media/{video_id}/{variant}", response_class=Response, responses=MEDIA_RESPONSES)
-async def signed_media(video_id: str, variant: Variant, request: Request, ctx: CtxDep, session: SessionDep,
+async def signed_media(video_id: str, variant: Variant, request: Request, ctx: CtxDep,
                        exp: str | None = None, sig: str | None = None, download: bool = False) -> Response:
     """Media through a short-lived signed URL (from a video record's `media`); no token needed."""
     if not ctx.signer.verify(video_id, variant, exp, sig):
         raise Forbidden("This media link is invalid or has expired", code="bad_signature")
-    video = await _service(ctx, session).repo.get(video_id)
+    video = await ctx.media_records.get(video_id)
     if video is None:
         raise NotFound("Video not found")
     return await _serve(request, ctx, video, variant, download)
