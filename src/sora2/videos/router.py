@@ -83,9 +83,8 @@ async def list_videos(request: Request, user: CurrentUser, ctx: CtxDep,
                              created_to=created_to, sort=sort, id_prefix=id_prefix)
     original = wants_original_values(request.headers)
     key = (query, original)  # the original's clients see other provider values (videos.compat)
-    cached = ctx.list_cache.get(user.id, key)
-    if cached is None:
-        version = ctx.list_cache.version(user.id)
+
+    async def build() -> bytes:
         async with ctx.sessions.begin() as session:  # opened only on a cache miss
             if query.collection_id:
                 await CollectionService(session).get_owned(user, query.collection_id)  # 404 for others' ids
@@ -93,8 +92,9 @@ async def list_videos(request: Request, user: CurrentUser, ctx: CtxDep,
         # Serialised directly: validating 50 records through the response model would triple this route's cost.
         body = {"videos": [_out(ctx, v, request) for v in videos], "limit": query.limit, "offset": query.offset,
                 "total": total}
-        cached = json.dumps(body, separators=(",", ":")).encode()
-        ctx.list_cache.put(user.id, key, version, cached)
+        return json.dumps(body, separators=(",", ":")).encode()
+
+    cached = await ctx.list_cache.get_or_build(user.id, key, build)
     return Response(cached, media_type="application/json")
 
 
