@@ -120,7 +120,7 @@ def _invalidate_caches(ctx: AppContext):  # noqa: ANN202
 
 async def _start(app: FastAPI, settings: Settings, emulator: tuple[Any, Any] | None, sio) -> AppContext:  # noqa: ANN001
     secure_data_dir(settings.data_dir, settings.resolved_database_url)
-    engine = create_engine(settings.resolved_database_url)
+    engine = create_engine(settings.resolved_database_url, settings.db_pool_size)
     sessions = create_session_factory(engine)
     bus = EventBus()
     sessions.publish = bus.publish
