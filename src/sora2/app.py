@@ -38,6 +38,7 @@ from sora2.headers import SecurityHeaders
 from sora2.inputs import InputGuard
 from sora2.media import open_store
 from sora2.media.store import browser_origins
+from sora2.mcp_server.lazy import MCP_PATH, LazyMcpEndpoint
 from sora2.metrics import Metrics
 from sora2.outbound.dispatcher import Dispatcher
 from sora2.outbound.router import router as outbound_router
@@ -171,12 +172,10 @@ async def _start_provider_runtime(ctx: AppContext) -> None:
 
 
 def _mcp_endpoint(api: FastAPI, settings: Settings):  # noqa: ANN202
-    """`/mcp` for agents (streamable HTTP); imported only when enabled, the MCP SDK is a large import."""
+    """`/mcp` for agents (streamable HTTP); the MCP SDK is a large import, loaded by the first request to it."""
     if not settings.mcp_enabled:
         return None
-    from sora2.mcp_server.http import MCP_PATH, McpEndpoint
-
-    endpoint = McpEndpoint(api, settings)
+    endpoint = LazyMcpEndpoint(api, settings)
     for path in (MCP_PATH, MCP_PATH + "/"):  # clients and docs write both; a redirect would drop the POST body
         api.add_route(path, endpoint, methods=["GET", "POST", "DELETE"], include_in_schema=False)
     return endpoint

@@ -11,7 +11,7 @@ from starlette.responses import Response
 from sora2.deps import AdminUser, CtxDep, CurrentUser, MediaUser, SessionDep
 from sora2.errors import BadRequest, Forbidden, NotFound
 from sora2.bodies import read_model
-from sora2.media import MediaError, StoreUnavailable, extract_frames
+from sora2.media import MediaError, StoreUnavailable
 from sora2.media.store.keys import reference_key, video_key
 from sora2.models import Video
 from sora2.models.video import COMPLETED, DL_DONE
@@ -212,6 +212,8 @@ async def screenshots(video_id: str, user: CurrentUser, ctx: CtxDep, session: Se
     video = await service.get_owned(user, video_id)
     if video.status != COMPLETED or video.download_state != DL_DONE:
         raise BadRequest("Video is not ready yet", code="not_ready")
+    from sora2.media import extract_frames  # PyAV and Pillow load on first use (sora2.media)
+
     try:
         async with ctx.storage.local_copy(video_key(video.id)) as mp4:
             frames = await asyncio.to_thread(extract_frames, mp4, count)
