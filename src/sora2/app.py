@@ -54,6 +54,7 @@ from sora2.realtime.server import bridge_events, create_socket_server
 from sora2.tracker.loop import Tracker
 from sora2.users.router import router as users_router
 from sora2.videos.library_router import router as library_router
+from sora2.videos.read_router import router as read_router
 from sora2.videos.router import router as videos_router
 from sora2.videos.listcache import ListCache
 from sora2.videos.media_access import MediaRecords
@@ -225,9 +226,10 @@ def create_app(settings: Settings | None = None) -> ForwardedHeaders:
     api.add_middleware(AccessLogMiddleware)
     api.add_middleware(SecurityHeaders, index_html=web.DIST_DIR / "index.html",
                        media_origins=browser_origins(settings))
-    for router in (auth_router, tokens_router, users_router, library_router, videos_router, providers_router,
-                   providers_admin_router, webhooks_router, collections_router, presets_router, shares_router,
-                   budgets_router, dashboard_router, outbound_router, audit_router, health.router):
+    # The hottest reads first: FastAPI tries routes in order (sora2.videos.read_router).
+    for router in (read_router, auth_router, tokens_router, users_router, library_router, videos_router,
+                   providers_router, providers_admin_router, webhooks_router, collections_router, presets_router,
+                   shares_router, budgets_router, dashboard_router, outbound_router, audit_router, health.router):
         api.include_router(router)
     if emulator is not None:
         api.mount("/emulator", emulator[1])
