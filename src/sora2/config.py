@@ -22,9 +22,10 @@ class Settings(BaseSettings):
     port: int = 3000
     data_dir: Path = Path("data")
     database_url: str | None = None
-    # Database connections kept open per instance (as many more may open in a burst); with several instances on
-    # one PostgreSQL, instances × 2 × this must stay below its max_connections.
-    db_pool_size: int = Field(default=16, ge=1, le=200)
+    # Database connections per instance: SQLite's pool never grows beyond it (requests wait for a free one);
+    # PostgreSQL's may open twice as many more in a burst, so instances × 3 × this must stay below its
+    # max_connections.
+    db_pool_size: int = Field(default=10, ge=1, le=200)
     instance_id: str | None = None
     log_level: str = "INFO"
     cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:5173", "http://127.0.0.1:5173"])

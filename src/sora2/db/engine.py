@@ -17,15 +17,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
     cursor.close()
 
 
-def create_engine(url: str, pool_size: int = 16) -> AsyncEngine:
-    """`pool_size` connections stay open, as many more may open under a burst. The server's requests need a
-    connection only on cache misses and writes, so this covers what one instance runs at once; SQLAlchemy's
-    default for SQLite (5) had bursts open and close aiosqlite connections (a thread each) beyond the pool."""
+def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
+    """SQLite: `pool_size` connections and no more; a request that finds none free waits for one. Each aiosqlite
+    connection is a thread running CPU-bound queries, so more of them only contend for the cores (and SQLAlchemy's
+    default overflow opened and closed connections, threads included, beyond the pool under every burst).
+    PostgreSQL: `pool_size` kept open, twice as many more in a burst (its queries wait on the network)."""
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 30}, pool_size=pool_size, max_overflow=pool_size)
+        engine = create_async_engine(url, connect_args={"timeout": 30}, pool_size=pool_size, max_overflow=0)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    return create_async_engine(url, pool_size=pool_size, max_overflow=2 * pool_size, pool_pre_ping=True)
 
 
 def create_session_factory(engine: AsyncEngine) -> SessionFactory:
