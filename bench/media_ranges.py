@@ -24,7 +24,7 @@ from bench.common import (
     WrkFigures, cpu_seconds, free_port, has_wrk, machine_load, python_module, start_process, stop, wrk,
 )
 from bench.list_throughput import PASSWORD
-from tests.fixtures.nginx import Nginx, documented_site, with_media_location
+from tests.fixtures.nginx import Nginx, documented_site, nginx_binary, with_media_location
 
 FILE_BYTES = 50 * 2**20
 RANGE_SCRIPT = """
@@ -106,8 +106,12 @@ def run(target: Target, seconds: int, ranges: bool, script: Path,
 
 
 async def measure(seconds: int) -> list[str]:
+    try:
+        nginx_binary()
+    except RuntimeError:
+        return ["skipped: the baseline needs nginx (`make nginx`)"]
     if not has_wrk():
-        raise SystemExit("bench.media_ranges needs wrk (apt-get install wrk)")
+        return ["skipped: needs wrk (apt-get install wrk)"]
     lines = [f"one {FILE_BYTES // 2**20} MiB file; 8 connections; {seconds} s per run; load: wrk"]
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
