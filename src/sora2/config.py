@@ -22,9 +22,8 @@ class Settings(BaseSettings):
     port: int = 3000
     data_dir: Path = Path("data")
     database_url: str | None = None
-    # Database connections per instance: SQLite's pool never grows beyond it (requests wait for a free one);
-    # PostgreSQL's may open twice as many more in a burst, so instances × 3 × this must stay below its
-    # max_connections.
+    # Database connections kept open per instance; in a burst SQLite may open half as many more, PostgreSQL twice
+    # as many more (so instances × 3 × this must stay below its max_connections).
     db_pool_size: int = Field(default=10, ge=1, le=200)
     instance_id: str | None = None
     log_level: str = "INFO"
