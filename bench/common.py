@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -11,6 +13,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
@@ -40,6 +43,70 @@ def start_process(args: list[str], env: dict[str, str], ready_url: str, timeout:
 
 def python_module(module: str, *args: str) -> list[str]:
     return [sys.executable, "-m", module, *args]
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def machine_load() -> str:
+    """The 1-minute load average and core count, printed with each figure: others' work on the machine shows."""
+    return f"load {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores"
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (from /proc)."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid: int) -> float:
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def has_wrk() -> bool:
+    return shutil.which("wrk") is not None
+
+
+def wrk(url: str, concurrency: int, seconds: int, headers: dict[str, str], script: Path | None = None,
+        env: dict[str, str] | None = None) -> str:
+    """One wrk run (one thread: the machine has two cores, and the server needs them); its full report."""
+    args = ["wrk", "-t1", f"-c{concurrency}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    for name, value in headers.items():
+        args += ["-H", f"{name}: {value}"]
+    if script is not None:
+        args += ["-s", str(script)]
+    return subprocess.run([*args, url], capture_output=True, text=True, check=True,
+                          env={**os.environ, **(env or {})}).stdout
+
+
+_UNITS = {"B": 1 / 2**20, "KB": 1 / 1024, "MB": 1.0, "GB": 1024.0}
+
+
+@dataclass
+class WrkFigures:
+    requests_per_second: float
+    mib_per_second: float
+    p50: str
+    p99: str
+    errors: int
+
+    @classmethod
+    def parse(cls, output: str) -> "WrkFigures":
+        transfer = re.search(r"Transfer/sec:\s+([\d.]+)(\w+)", output)
+        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+        sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+        return cls(float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
+                   float(transfer[1]) * _UNITS[transfer[2]] if transfer else 0.0,
+                   re.search(r"50%\s+([\d.]+\w+)", output)[1], re.search(r"99%\s+([\d.]+\w+)", output)[1],
+                   (int(errors[1]) if errors else 0) + (sum(map(int, sockets.groups())) if sockets else 0))
 
 
 @dataclass

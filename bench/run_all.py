@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ("list_throughput", "polling", "tracker_load")
+BENCHMARKS = ("list_throughput", "media_ranges", "idle_rss", "polling", "tracker_load")
 
 
 def main() -> None:

@@ -38,6 +38,7 @@ from sora2.headers import SecurityHeaders
 from sora2.inputs import InputGuard
 from sora2.media import open_store
 from sora2.media.store import browser_origins
+from sora2.mcp_server.lazy import MCP_PATH, LazyMcpEndpoint
 from sora2.metrics import Metrics
 from sora2.outbound.dispatcher import Dispatcher
 from sora2.outbound.router import router as outbound_router
@@ -53,8 +54,10 @@ from sora2.realtime.server import bridge_events, create_socket_server
 from sora2.tracker.loop import Tracker
 from sora2.users.router import router as users_router
 from sora2.videos.library_router import router as library_router
+from sora2.videos.read_router import router as read_router
 from sora2.videos.router import router as videos_router
 from sora2.videos.listcache import ListCache
+from sora2.videos.media_access import MediaRecords
 from sora2.videos.signing import MediaSigner
 from sora2.webhooks.router import router as webhooks_router
 
@@ -119,7 +122,7 @@ def _invalidate_caches(ctx: AppContext):  # noqa: ANN202
 
 async def _start(app: FastAPI, settings: Settings, emulator: tuple[Any, Any] | None, sio) -> AppContext:  # noqa: ANN001
     secure_data_dir(settings.data_dir, settings.resolved_database_url)
-    engine = create_engine(settings.resolved_database_url)
+    engine = create_engine(settings.resolved_database_url, settings.db_pool_size)
     sessions = create_session_factory(engine)
     bus = EventBus()
     sessions.publish = bus.publish
@@ -134,13 +137,13 @@ async def _start(app: FastAPI, settings: Settings, emulator: tuple[Any, Any] | N
     if emulator is not None:
         emulator[0].config.api_key = emulator_key
         await emulator[0].start()
+    list_cache = ListCache(settings.media_url_ttl_seconds, max_entries=settings.list_cache_entries)
     ctx = AppContext(settings=settings, engine=engine, sessions=sessions, bus=bus,
                      tokens=TokenCodec(secret, settings.jwt_expires_seconds),
                      limiter=build_throttle(settings, sessions, engine.dialect.name),
                      storage=storage, providers=_providers(settings, emulator),
                      signer=MediaSigner(secret, settings.media_url_ttl_seconds), metrics=Metrics(),
-                     list_cache=ListCache(settings.media_url_ttl_seconds,
-                                          max_entries=settings.list_cache_entries),
+                     list_cache=list_cache, media_records=MediaRecords(engine, list_cache),
                      share_limiter=WindowLimiter(settings.share_requests_per_minute, 60),
                      share_media_limiter=WindowLimiter(settings.share_media_requests_per_minute, 60))
     if emulator is not None:
@@ -170,12 +173,10 @@ async def _start_provider_runtime(ctx: AppContext) -> None:
 
 
 def _mcp_endpoint(api: FastAPI, settings: Settings):  # noqa: ANN202
-    """`/mcp` for agents (streamable HTTP); imported only when enabled, the MCP SDK is a large import."""
+    """`/mcp` for agents (streamable HTTP); the MCP SDK is a large import, loaded by the first request to it."""
     if not settings.mcp_enabled:
         return None
-    from sora2.mcp_server.http import MCP_PATH, McpEndpoint
-
-    endpoint = McpEndpoint(api, settings)
+    endpoint = LazyMcpEndpoint(api, settings)
     for path in (MCP_PATH, MCP_PATH + "/"):  # clients and docs write both; a redirect would drop the POST body
         api.add_route(path, endpoint, methods=["GET", "POST", "DELETE"], include_in_schema=False)
     return endpoint
@@ -225,9 +226,10 @@ def create_app(settings: Settings | None = None) -> ForwardedHeaders:
     api.add_middleware(AccessLogMiddleware)
     api.add_middleware(SecurityHeaders, index_html=web.DIST_DIR / "index.html",
                        media_origins=browser_origins(settings))
-    for router in (auth_router, tokens_router, users_router, library_router, videos_router, providers_router,
-                   providers_admin_router, webhooks_router, collections_router, presets_router, shares_router,
-                   budgets_router, dashboard_router, outbound_router, audit_router, health.router):
+    # The hottest reads first: FastAPI tries routes in order (sora2.videos.read_router).
+    for router in (read_router, auth_router, tokens_router, users_router, library_router, videos_router,
+                   providers_router, providers_admin_router, webhooks_router, collections_router, presets_router,
+                   shares_router, budgets_router, dashboard_router, outbound_router, audit_router, health.router):
         api.include_router(router)
     if emulator is not None:
         api.mount("/emulator", emulator[1])

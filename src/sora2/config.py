@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     port: int = 3000
     data_dir: Path = Path("data")
     database_url: str | None = None
+    # Database connections kept open per instance; in a burst SQLite may open half as many more, PostgreSQL twice
+    # as many more (so instances × 3 × this must stay below its max_connections).
+    db_pool_size: int = Field(default=10, ge=1, le=200)
     instance_id: str | None = None
     log_level: str = "INFO"
     cors_origins: list[str] = Field(default_factory=lambda: ["http://localhost:5173", "http://127.0.0.1:5173"])
@@ -46,6 +49,10 @@ class Settings(BaseSettings):
     # streams them (with Range), for stores that browsers cannot reach.
     s3_delivery: Literal["redirect", "proxy"] = "redirect"
     s3_presign_seconds: int = Field(default=900, ge=60, le=7 * 24 * 3600)
+    # Behind nginx, with a local store: after authorising a media request the app answers with
+    # `X-Accel-Redirect: <this prefix><key>` and nginx sends the file from an `internal` location that maps the
+    # prefix onto the media folder (docs/deployment.md). Empty: the app sends the bytes itself.
+    media_accel_redirect: str = Field(default="", pattern=r"^(/[A-Za-z0-9_.~-]+)*/$|^$")
 
     # MCP (streamable HTTP at /mcp): extra Host values it accepts besides localhost and public_url's host;
     # "*" turns the Host/Origin check off (only behind a proxy that sets Host itself).

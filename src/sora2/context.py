@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from sora2.providers.registry import ProviderRegistry
     from sora2.providers_admin.runtime import ProviderRuntime
     from sora2.tracker.loop import Tracker
+    from sora2.videos.media_access import MediaRecords
     from sora2.videos.signing import MediaSigner
 
 
@@ -40,6 +41,7 @@ class AppContext:
     signer: "MediaSigner"
     metrics: "Metrics"
     list_cache: ListCache
+    media_records: "MediaRecords"
     principals: PrincipalCache = field(default_factory=PrincipalCache)
     tracker: "Tracker | None" = None
     fanout: "RedisFanout | None" = None  # set when SORA2_REDIS_URL is (several instances)

@@ -14,7 +14,9 @@ from sora2.errors import Forbidden, Unauthorized
 from sora2.auth.principal import Principal
 
 
-def get_ctx(request: Request) -> AppContext:
+async def get_ctx(request: Request) -> AppContext:
+    # async, though it awaits nothing: FastAPI runs a plain `def` dependency in its thread pool, a thread hop on
+    # every request for an attribute read.
     return request.app.state.ctx
 
 

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import asyncio
+import time
+
 import jwt
 import pytest
 
@@ -99,3 +102,15 @@ async def test_change_password_flow_and_messages(client, user_headers):
                            headers=user_headers)
     assert ok.json() == {"success": True, "message": "Password changed successfully"}
     assert await login(client, "alice", "abcdefgh-123")
+
+
+async def test_a_seen_token_is_refused_once_it_expires(client, ctx, admin_headers):
+    me = (await client.get("/api/auth/me", headers=admin_headers)).json()["user"]
+    soon = jwt.encode({"userId": me["id"], "username": "admin", "iat": int(time.time()), "exp": int(time.time()) + 2},
+                      ctx.tokens.secret, algorithm="HS256")
+    headers = {"Authorization": f"Bearer {soon}"}
+    for _ in range(2):  # the second answer comes from the decoded-token cache
+        assert (await client.get("/api/auth/me", headers=headers)).status_code == 200
+    await asyncio.sleep(3.1)
+    refused = await client.get("/api/auth/me", headers=headers)
+    assert refused.status_code == 401 and refused.json()["code"] == "invalid_token"

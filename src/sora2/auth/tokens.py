@@ -21,10 +21,16 @@ class TokenClaims:
     issued_ms: int  # when it was issued, in ms (the original's tokens carry whole-second `iat` only)
 
 
+SEEN_TOKENS = 10_000  # decoded sign-ins remembered per instance (a few hundred bytes each)
+
+
 class TokenCodec:
     def __init__(self, secret: str, expires_seconds: int) -> None:
         self._secret = secret
         self._expires = expires_seconds
+        # A token already seen is not decoded again: its signature was checked, and only its expiry can change
+        # whether it is valid (revocation is the principal's business: PrincipalCache and the database).
+        self._seen: dict[str, tuple[float, TokenClaims]] = {}
 
     def issue(self, user_id: str, username: str) -> str:
         now_ms = time.time_ns() // 1_000_000
@@ -35,22 +41,35 @@ class TokenCodec:
         return jwt.encode(payload, self._secret, algorithm="HS256")
 
     def decode(self, token: str) -> TokenClaims | None:
+        seen = self._seen.get(token)
+        if seen is not None and time.time() <= seen[0]:
+            return seen[1]
         try:
             payload = jwt.decode(token, self._secret, algorithms=["HS256"], options={"require": ["exp"]})
         except jwt.PyJWTError:
             return None
-        user_id = payload.get("userId")
-        if not isinstance(user_id, str):
-            return None
-        issued_ms = payload.get("iat_ms")
-        if not isinstance(issued_ms, int):
-            issued = payload.get("iat")
-            issued_ms = int(issued * 1000) if isinstance(issued, int | float) else 0
-        return TokenClaims(user_id=user_id, username=payload.get("username"), issued_ms=issued_ms)
+        claims = _claims(payload)
+        if claims is not None and isinstance(payload["exp"], int | float):
+            if len(self._seen) >= SEEN_TOKENS:
+                self._seen.clear()
+            self._seen[token] = (payload["exp"], claims)
+        return claims
 
     @property
     def secret(self) -> str:
         return self._secret
+
+
+def _claims(payload: dict) -> TokenClaims | None:
+    """The claims a sign-in needs, or None when the token lacks a user id."""
+    user_id = payload.get("userId")
+    if not isinstance(user_id, str):
+        return None
+    issued_ms = payload.get("iat_ms")
+    if not isinstance(issued_ms, int):
+        issued = payload.get("iat")
+        issued_ms = int(issued * 1000) if isinstance(issued, int | float) else 0
+    return TokenClaims(user_id=user_id, username=payload.get("username"), issued_ms=issued_ms)
 
 
 def load_or_create_secret(settings: Settings) -> str:

@@ -18,9 +18,9 @@ from sora2.auth.resolve import resolve_principal
 from sora2.config import Settings
 from sora2.errors import AppError, NotFound
 from sora2.mcp_server.backend import InProcessBackend
+from sora2.mcp_server.lazy import MCP_PATH
 from sora2.mcp_server.tools import build_server
 
-MCP_PATH = "/mcp"
 SESSION_HEADER = b"mcp-session-id"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 

@@ -42,7 +42,7 @@ def open_video(path: Path) -> Iterator[tuple[InputContainer, VideoStream]]:
         if not container.streams.video:
             raise MediaError("The file contains no video track")
         yield container, container.streams.video[0]
-    except av.FFmpegError as exc:  # only decoder failures: the caller's own errors (disk full …) pass through
+    except av.FFmpegError:  # only decoder failures: the caller's own errors (disk full …) pass through
         raise MediaError("The video could not be decoded (it may be truncated or corrupt)") from None
     finally:
         container.close()

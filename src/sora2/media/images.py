@@ -13,6 +13,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from sora2.media.errors import MediaError
+from sora2.media.sniff import sniff_image_mime
 
 MAX_MEGAPIXELS = 50  # larger is a decompression bomb, or far beyond any video frame anyway
 MAX_PIXELS = MAX_MEGAPIXELS * 1_000_000
@@ -24,17 +25,6 @@ _PILLOW_FORMAT = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"
 # EXIF orientations 5-8 turn the picture a quarter turn, so width and height swap on screen.
 _QUARTER_TURN_ORIENTATIONS = {5, 6, 7, 8}
 _EXIF_ORIENTATION_TAG = 0x0112
-
-
-def sniff_image_mime(data: bytes) -> str | None:
-    """'image/jpeg', 'image/png' or 'image/webp' from the magic bytes, else None."""
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
 
 
 def _open_checked(data: bytes) -> Image.Image:

@@ -126,7 +126,8 @@ async def shared_media(token: str, video_id: str, variant: Literal["video", "thu
     if not name:
         raise NotFound("File not found")
     # Streamed, never redirected to the store: a revoked link must stop at once, not live on in a presigned URL.
-    response = await media_response(request, ctx.storage, video_file_key(name), MIME[variant], redirect=False)
+    response = await media_response(request, ctx.storage, video_file_key(name), MIME[variant], redirect=False,
+                                    accel_prefix=ctx.settings.media_accel_redirect)
     response.headers["Cache-Control"] = "no-store"  # nor in caches
     return response
 

@@ -10,10 +10,14 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sora2.media import MediaError, MediaStore, SpriteInfo, spritesheet_bytes, thumbnail_bytes, verify_mp4
+from sora2.media import MediaError, MediaStore
 from sora2.media.store.keys import name_of, spritesheet_key, thumbnail_key, video_key
 from sora2.providers.base import Provider, ProviderError
+
+if TYPE_CHECKING:
+    from sora2.media import SpriteInfo
 
 SHAPE_TOLERANCE = 0.05  # 864x496 is "480p 16:9" too
 
@@ -56,6 +60,8 @@ def _as_download_error(exc: ProviderError) -> DownloadError:
 
 
 def _verify(path: Path, width: int, height: int, seconds: float | None, exact_size: bool):  # noqa: ANN202
+    from sora2.media import verify_mp4  # PyAV loads with the first download, not at start (sora2.media)
+
     if exact_size:
         return verify_mp4(path, width, height, seconds)
     info = verify_mp4(path, None, None, seconds)
@@ -92,6 +98,8 @@ async def _store_previews(video: Path, video_id: str, store: MediaStore) -> Spri
     """Previews are made here from the verified file rather than downloaded: the sprite sheet's tile geometry is
     not in any provider contract, and a local thumbnail is a provider request fewer per video, made in parallel
     with the sheet (so no later), and the same for every provider."""
+    from sora2.media import spritesheet_bytes, thumbnail_bytes
+
     thumbnail, (sheet, sprite) = await asyncio.gather(asyncio.to_thread(thumbnail_bytes, video),
                                                       asyncio.to_thread(spritesheet_bytes, video))
     await asyncio.gather(store.put_bytes(thumbnail_key(video_id), thumbnail),

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from sora2.providers.registry import ProviderRegistry
+from sora2.videos.schemas import video_out
+from sora2.videos.signing import MediaSigner
 
 COMPAT_HEADER = "x-sora2-compat"
 AXIOS_ACCEPT = "application/json, text/plain, */*"
@@ -38,4 +40,14 @@ def original_provider(registry: ProviderRegistry, provider_id: str, model: str) 
 
 def for_original_client(record: dict[str, Any], registry: ProviderRegistry) -> dict[str, Any]:
     record["provider"] = original_provider(registry, record["provider_id"], record["model"])
+    return record
+
+
+def record_out(video: Any, signer: MediaSigner, providers: ProviderRegistry,
+               headers: Mapping[str, str] | None = None) -> dict:
+    """A video record as a route answers it: with the original's provider values when `headers` are an original
+    client's."""
+    record = video_out(video, signer)
+    if headers is not None and wants_original_values(headers):
+        return for_original_client(record, providers)
     return record

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Float, Row, and_, case, cast, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from sora2.models import CollectionVideo, Video
 from sora2.providers.registry import EMULATOR_ID
@@ -25,6 +25,10 @@ PUBLIC_COLUMNS = tuple(Video.__table__.c[name] for name in (
     "has_input_reference", "has_audio", "reference_images", "remix_of", "continued_from", "cost", "actual_cost",
     "download_state", "download_error", "expires_at", "sprite", "expected_at", "retry_of", "cancelled_at",
     "submit_state", "requested_model", "provider_metadata", "favourite", "batch_id"))
+
+# What a media request is authorised and served from (see videos.media_access).
+MEDIA_COLUMNS = tuple(Video.__table__.c[name] for name in (
+    "id", "user_id", "status", "file_name", "thumbnail_name", "spritesheet_name", "reference_images"))
 
 # What counts as charged, in SQL: the same rule as videos.money.charged_amount (tests hold them together).
 CHARGED = case(
@@ -47,6 +51,11 @@ def _lease_lapsed(now: datetime):  # noqa: ANN202
     """Nobody holds the row or its holder stopped renewing the lease (it died): never our own live lease, since a
     create of ours may be in flight under it."""
     return or_(Video.lease_until.is_(None), Video.lease_until < now)
+
+
+async def media_columns(connection: AsyncConnection, video_id: str) -> Row | None:
+    """The few columns of MEDIA_COLUMNS, on a bare pooled connection: no session, no ORM object."""
+    return (await connection.execute(select(*MEDIA_COLUMNS).where(Video.id == video_id))).first()
 
 
 class VideoRepository:

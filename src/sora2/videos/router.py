@@ -2,35 +2,27 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import json
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from starlette.responses import Response
 
-from sora2.deps import AdminUser, CtxDep, CurrentUser, MediaUser, SessionDep
-from sora2.errors import BadRequest, Forbidden, NotFound
+from sora2.deps import AdminUser, CtxDep, CurrentUser, SessionDep
+from sora2.errors import BadRequest, NotFound
 from sora2.bodies import read_model
-from sora2.media import MediaError, StoreUnavailable, extract_frames
-from sora2.media.store.keys import reference_key, video_file_key, video_key
+from sora2.media import MediaError, StoreUnavailable
+from sora2.media.store.keys import reference_key, video_key
 from sora2.models import Video
 from sora2.models.video import COMPLETED, DL_DONE
-from sora2.collections.service import CollectionService
-from sora2.videos.compat import for_original_client, wants_original_values
-from sora2.videos.files import media_response
-from sora2.videos.listing import parse_list_query
+from sora2.videos.compat import record_out
 from sora2.videos.outcomes import OutcomeService, RetryChanges
-from sora2.videos.repository import VideoRepository
 from sora2.videos.schemas import (
     CheckStatusOut, ContinueIn, CostStats, Estimate, Frame, Lineage, ReferenceImage, ReferenceImages, RemixIn,
-    RetryIn, Screenshots, SuccessOut, UnconfirmedList, VideoList, VideoOut, video_out,
+    RetryIn, Screenshots, SuccessOut, UnconfirmedList, VideoOut,
 )
 from sora2.videos.service import VideoService
 from sora2.videos.uploads import CREATE_OPENAPI, ESTIMATE_OPENAPI, read_create_params
 
 router = APIRouter(prefix="/api", tags=["videos"])
-Variant = Literal["video", "thumbnail", "spritesheet", "reference"]
-MIME = {"video": "video/mp4", "thumbnail": "image/webp", "spritesheet": "image/jpeg", "reference": "image/jpeg"}
 
 
 def _service(ctx: CtxDep, session: SessionDep) -> VideoService:
@@ -38,10 +30,7 @@ def _service(ctx: CtxDep, session: SessionDep) -> VideoService:
 
 
 def _out(ctx, video: Video, request: Request | None = None) -> dict:  # noqa: ANN001
-    record = video_out(video, ctx.signer)
-    if request is not None and wants_original_values(request.headers):
-        return for_original_client(record, ctx.providers)
-    return record
+    return record_out(video, ctx.signer, ctx.providers, request.headers if request is not None else None)
 
 
 @router.post("/videos", response_model=VideoOut, openapi_extra=CREATE_OPENAPI)
@@ -59,42 +48,6 @@ async def estimate(request: Request, user: CurrentUser, ctx: CtxDep, session: Se
     plan = _service(ctx, session).plan(params)
     return Estimate(cost=plan.cost, provider=plan.provider.info.id, model=plan.capabilities.id,
                     size=plan.shape.size, seconds=plan.seconds, emulated=plan.provider.info.emulated)
-
-
-@router.get("/videos", response_model=VideoList)
-async def list_videos(request: Request, user: CurrentUser, ctx: CtxDep,
-                      limit: Annotated[str | None, Query()] = None, offset: Annotated[str | None, Query()] = None,
-                      status: str | None = None, model: str | None = None,
-                      q: Annotated[str | None, Query(max_length=200)] = None,
-                      favourite: Annotated[str | None, Query(description="true: only starred videos")] = None,
-                      collection: Annotated[str | None, Query(description="Only videos in this collection")] = None,
-                      batch: Annotated[str | None, Query(description="Only the variations of this batch")] = None,
-                      created_from: Annotated[str | None, Query(alias="from", description=(
-                          "Made on or after: YYYY-MM-DD (UTC), ISO date-time or epoch seconds"))] = None,
-                      created_to: Annotated[str | None, Query(alias="to", description=(
-                          "Made before the end of: YYYY-MM-DD (UTC), ISO date-time or epoch seconds"))] = None,
-                      sort: Annotated[str | None, Query(description="newest (default), oldest, duration, cost")] = None,
-                      id_prefix: Annotated[str | None, Query(description="Ids starting with this (short ids)")] = None,
-                      ) -> Response:
-    """The caller's videos; filter by status, model, prompt text, star, collection, batch and date; sort."""
-    query = parse_list_query(limit=limit, offset=offset, status=status, model=model, q=q, favourite=favourite,
-                             collection=collection, batch=batch, created_from=created_from,
-                             created_to=created_to, sort=sort, id_prefix=id_prefix)
-    original = wants_original_values(request.headers)
-    key = (query, original)  # the original's clients see other provider values (videos.compat)
-    cached = ctx.list_cache.get(user.id, key)
-    if cached is None:
-        version = ctx.list_cache.version(user.id)
-        async with ctx.sessions.begin() as session:  # opened only on a cache miss
-            if query.collection_id:
-                await CollectionService(session).get_owned(user, query.collection_id)  # 404 for others' ids
-            videos, total = await VideoRepository(session).list_for_user(user.id, query)
-        # Serialised directly: validating 50 records through the response model would triple this route's cost.
-        body = {"videos": [_out(ctx, v, request) for v in videos], "limit": query.limit, "offset": query.offset,
-                "total": total}
-        cached = json.dumps(body, separators=(",", ":")).encode()
-        ctx.list_cache.put(user.id, key, version, cached)
-    return Response(cached, media_type="application/json")
 
 
 @router.get("/videos/stats/costs", response_model=CostStats)
@@ -211,6 +164,8 @@ async def screenshots(video_id: str, user: CurrentUser, ctx: CtxDep, session: Se
     video = await service.get_owned(user, video_id)
     if video.status != COMPLETED or video.download_state != DL_DONE:
         raise BadRequest("Video is not ready yet", code="not_ready")
+    from sora2.media import extract_frames  # PyAV and Pillow load on first use (sora2.media)
+
     try:
         async with ctx.storage.local_copy(video_key(video.id)) as mp4:
             frames = await asyncio.to_thread(extract_frames, mp4, count)
@@ -238,54 +193,3 @@ async def reference_images(video_id: str, user: CurrentUser, ctx: CtxDep, sessio
         images.append(ReferenceImage(index=index, filename=name, data=base64.b64encode(data).decode(),
                                      mimeType="image/jpeg"))
     return ReferenceImages(images=images)
-
-
-def _media_key(video: Video, variant: str) -> str:
-    names = {"video": video.file_name, "thumbnail": video.thumbnail_name, "spritesheet": video.spritesheet_name,
-             "reference": (video.reference_images or [None])[0]}
-    name = names.get(variant)
-    if name is None:
-        raise NotFound("File not found")
-    try:
-        return reference_key(name) if variant == "reference" else video_file_key(name)
-    except MediaError:
-        raise NotFound("File not found") from None
-
-
-async def _serve(request: Request, ctx, video: Video, variant: str, download: bool) -> Response:  # noqa: ANN001
-    return await media_response(request, ctx.storage, _media_key(video, variant), MIME[variant],
-                                redirect=ctx.settings.s3_delivery == "redirect",
-                                download_name=f"{video.id}.mp4" if download and variant == "video" else None)
-
-
-MEDIA_RESPONSES = {200: {"content": {"video/mp4": {}, "image/webp": {}, "image/jpeg": {}}},
-                   206: {"description": "Partial content (Range)"},
-                   307: {"description": "From an S3 store: a short-lived link to the object"},
-                   416: {"description": "Range not satisfiable"}}
-
-
-@router.head("/videos/{video_id}/content", include_in_schema=False)
-@router.get("/videos/{video_id}/content", response_class=Response, responses=MEDIA_RESPONSES)
-async def content(video_id: str, request: Request, user: MediaUser, ctx: CtxDep, session: SessionDep,
-                  variant: str = "video", download: bool = False) -> Response:
-    """A video's MP4, thumbnail or sprite sheet with ranges (Bearer header, or ?token= for old clients); from an
-    S3 store, a redirect to a short-lived link (SORA2_S3_DELIVERY=redirect, the default)."""
-    video = await _service(ctx, session).get_owned(user, video_id)
-    if video.status != COMPLETED:
-        raise BadRequest("Video is not ready yet", code="not_ready")
-    if variant not in ("video", "thumbnail", "spritesheet"):
-        raise BadRequest("Invalid variant. Use video, thumbnail or spritesheet", code="invalid_variant")
-    return await _serve(request, ctx, video, variant, download)
-
-
-@router.head("/media/{video_id}/{variant}", include_in_schema=False)
-@router.get("/media/{video_id}/{variant}", response_class=Response, responses=MEDIA_RESPONSES)
-async def signed_media(video_id: str, variant: Variant, request: Request, ctx: CtxDep, session: SessionDep,
-                       exp: str | None = None, sig: str | None = None, download: bool = False) -> Response:
-    """Media through a short-lived signed URL (from a video record's `media`); no token needed."""
-    if not ctx.signer.verify(video_id, variant, exp, sig):
-        raise Forbidden("This media link is invalid or has expired", code="bad_signature")
-    video = await _service(ctx, session).repo.get(video_id)
-    if video is None:
-        raise NotFound("Video not found")
-    return await _serve(request, ctx, video, variant, download)

@@ -15,7 +15,7 @@ from sora2.db.base import utcnow
 from sora2.db.session import queue_event
 from sora2.errors import BadRequest, Forbidden, NotFound
 from sora2.events import JobsChanged, LibraryChanged, VideoUpdated
-from sora2.media import MediaError, MediaStore, StoreUnavailable, extract_last_frame, fit_image, image_size
+from sora2.media import MediaError, MediaStore, StoreUnavailable
 from sora2.media.store.keys import reference_key, reference_name, video_key
 from sora2.auth.principal import Principal as User
 from sora2.models import Video
@@ -218,6 +218,8 @@ class VideoService:
         if fit not in ("pad", "crop", "none"):
             raise BadRequest("image_fit must be 'pad', 'crop' or 'none'", code="invalid_image_fit")
         width, height = dimensions(video.size)
+        from sora2.media import fit_image, image_size  # Pillow and numpy load on first use (sora2.media)
+
         try:
             if fit == "none" and (actual := image_size(image)) != (width, height):
                 raise BadRequest(f"Reference image is {actual[0]}x{actual[1]} but the video is {video.size}; "
@@ -292,6 +294,8 @@ class VideoService:
             video.extend_of_provider_id = original.provider_video_id
             return await self._enqueue(video)
         # Otherwise continue from the original's last frame.
+        from sora2.media import extract_last_frame  # PyAV loads on first use (sora2.media)
+
         try:
             async with self.storage.local_copy(video_key(original.id)) as mp4:
                 frame = await asyncio.to_thread(extract_last_frame, mp4)

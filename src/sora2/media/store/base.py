@@ -105,6 +105,11 @@ class MediaStore(ABC):
                      download_name: str | None = None) -> Location:
         """Where a client can fetch the object without streaming it through this process."""
 
+    def local_path(self, key: str) -> Path | None:
+        """The object's file on this machine's disk, for sending it without a copy through Python; None when the
+        store keeps it elsewhere."""
+        return None
+
     @abstractmethod
     async def checksum(self, key: str) -> str | None:
         """The object's MD5 (hex) when the store knows it cheaply, else None."""

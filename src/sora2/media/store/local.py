@@ -102,6 +102,9 @@ class LocalStore(MediaStore):
                      download_name: str | None = None) -> Location:
         return Location(path=self.path(key))
 
+    def local_path(self, key: str) -> Path | None:
+        return self.path(key)
+
     async def checksum(self, key: str) -> str | None:
         path = self.path(key)
         return await asyncio.to_thread(_md5_of, path) if path.is_file() else None
@@ -157,7 +160,9 @@ def _stat(path: Path, key: str) -> StoredObject | None:
         stat = path.stat()
     except FileNotFoundError:
         return None
-    return StoredObject(key=key, size=stat.st_size, etag=f'"{stat.st_size:x}-{int(stat.st_mtime_ns):x}"',
+    # nginx's ETag for the same file (hex mtime in seconds, hex size): a copy validates whether nginx
+    # (X-Accel-Redirect) or this server sent it. Library files are written once, by rename.
+    return StoredObject(key=key, size=stat.st_size, etag=f'"{int(stat.st_mtime):x}-{stat.st_size:x}"',
                         modified=stat.st_mtime)
 
 

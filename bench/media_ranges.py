@@ -1,0 +1,167 @@
+"""Media delivery: random 1 MiB Range requests and full downloads of a 50 MB file, 8 connections, against nginx
+serving the same file from disk in the same run (the baseline).
+
+Ours is measured twice: the server sending the bytes itself (authorised by `?token=` and by a signed URL), and
+behind nginx with SORA2_MEDIA_ACCEL_REDIRECT (the server authorises, nginx sends; the configuration of
+docs/deployment.md as the tests run it). Targets: ranges ≥ 33 % of nginx's throughput from the server itself and
+equal to nginx with X-Accel-Redirect; full downloads ≥ 50 % of nginx's. Load from wrk (one thread).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import tempfile
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+
+from bench.common import (
+    WrkFigures, cpu_seconds, free_port, has_wrk, machine_load, python_module, start_process, stop, wrk,
+)
+from bench.list_throughput import PASSWORD
+from tests.fixtures.nginx import Nginx, documented_site, nginx_binary, with_media_location
+
+FILE_BYTES = 50 * 2**20
+RANGE_SCRIPT = """
+math.randomseed(os.time())
+local size = tonumber(os.getenv("BENCH_FILE_BYTES"))
+local span = 1048576
+request = function()
+  local first = math.random(0, size - span)
+  return wrk.format("GET", nil, {["Range"] = "bytes=" .. first .. "-" .. (first + span - 1)})
+end
+"""
+
+
+async def seed(data_dir: Path) -> str:
+    """One user and one completed video whose MP4 is FILE_BYTES of random data (the media routes do not decode)."""
+    from sora2.auth.passwords import hash_password
+    from sora2.config import Settings
+    from sora2.db.engine import create_engine, create_session_factory
+    from sora2.db.migrate import upgrade_async
+    from sora2.models import User, Video
+
+    settings = Settings(_env_file=None, data_dir=data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    await upgrade_async(settings.resolved_database_url)
+    engine = create_engine(settings.resolved_database_url)
+    video_id = str(uuid.uuid4())
+    async with create_session_factory(engine).begin() as session:
+        session.add(User(id="user_bench", username="admin", password_hash=hash_password(PASSWORD), role="admin"))
+        session.add(Video(id=video_id, user_id="user_bench", provider="emulator", provider_video_id="video_bench",
+                          model="sora-2", prompt="a file to seek through", size="1280x720", seconds="8",
+                          status="completed", progress=100, created_at=datetime.now(UTC), download_state="done",
+                          file_name=f"{video_id}.mp4", submit_state="submitted"))
+    await engine.dispose()
+    videos = data_dir / "media" / "videos"
+    videos.mkdir(parents=True, exist_ok=True)
+    (videos / f"{video_id}.mp4").write_bytes(os.urandom(FILE_BYTES))
+    return video_id
+
+
+def serve(data_dir: Path, accel: bool):  # noqa: ANN201
+    port = free_port()
+    env = {"SORA2_DATA_DIR": str(data_dir), "SORA2_JWT_SECRET": "bench-secret-7c1e9a40f2b85d3e6a9c0f17b4d2e8a5",
+           "SORA2_LOG_LEVEL": "WARNING", "SORA2_EMULATOR_ENABLED": "false",
+           "SORA2_MEDIA_ACCEL_REDIRECT": "/_media/" if accel else ""}
+    return start_process(python_module("sora2", "serve", "--port", str(port)), env,
+                         f"http://127.0.0.1:{port}/readyz"), port
+
+
+def static_site(port: int, file: Path) -> str:
+    """The baseline: nginx sending the same file, nothing in front of it."""
+    return (f"server {{\n    listen 127.0.0.1:{port};\n    location = /file.mp4 {{\n        alias {file};\n"
+            "        types { video/mp4 mp4; }\n        sendfile on;\n        tcp_nopush on;\n    }\n}\n")
+
+
+@dataclass
+class Target:
+    name: str
+    url: str
+    app_pid: int | None = None  # whose CPU time is reported per MiB
+
+
+def run(target: Target, seconds: int, ranges: bool, script: Path,
+        baseline: WrkFigures | None) -> tuple[str, WrkFigures]:
+    lua, env = (script if ranges else None), {"BENCH_FILE_BYTES": str(FILE_BYTES)}
+    wrk(target.url, 8, 2, {}, lua, env)  # warm-up
+    load = machine_load()
+    before = cpu_seconds(target.app_pid) if target.app_pid else 0.0
+    figures = WrkFigures.parse(wrk(target.url, 8, seconds, {}, lua, env))
+    line = (f"{target.name:<40} {figures.requests_per_second:7.0f} req/s {figures.mib_per_second:8.0f} MiB/s   "
+            f"p50 {figures.p50:>8}   p99 {figures.p99:>8}")
+    if target.app_pid:
+        used = cpu_seconds(target.app_pid) - before
+        line += f"   app CPU {used * 1000 / max(1.0, figures.mib_per_second * seconds):.2f} ms/MiB"
+    if baseline is not None:
+        line += f"   = {figures.mib_per_second / baseline.mib_per_second:.0%} of nginx"
+    if figures.errors:
+        line += f"   ({figures.errors} errors)"
+    return f"{line}   ({load})", figures
+
+
+async def measure(seconds: int) -> list[str]:
+    try:
+        nginx_binary()
+    except RuntimeError:
+        return ["skipped: the baseline needs nginx (`make nginx`)"]
+    if not has_wrk():
+        return ["skipped: needs wrk (apt-get install wrk)"]
+    lines = [f"one {FILE_BYTES // 2**20} MiB file; 8 connections; {seconds} s per run; load: wrk"]
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp) / "data"
+        video_id = await seed(data_dir)
+        file = data_dir / "media" / "videos" / f"{video_id}.mp4"
+        script = Path(tmp) / "ranges.lua"
+        script.write_text(RANGE_SCRIPT)
+        (direct, direct_port), (accel, accel_port) = serve(data_dir, False), serve(data_dir, True)
+        nginx_port, static_port = free_port(), free_port()
+        site = with_media_location(documented_site([accel_port], nginx_port), data_dir / "media")
+        nginx = Nginx(Path(tmp) / "nginx", site + static_site(static_port, file), nginx_port)
+        try:
+            nginx.start()
+            lines += measure_all(video_id, direct, direct_port, accel, nginx_port, static_port, seconds, script)
+        finally:
+            nginx.stop()
+            stop(direct)
+            stop(accel)
+    return lines
+
+
+def measure_all(video_id: str, direct, direct_port: int, accel, nginx_port: int, static_port: int,  # noqa: ANN001
+                seconds: int, script: Path) -> list[str]:
+    app, proxy = f"http://127.0.0.1:{direct_port}", f"http://127.0.0.1:{nginx_port}"
+    token = httpx.post(f"{app}/api/auth/login", json={"username": "admin", "password": PASSWORD}).json()["token"]
+    signed = httpx.get(f"{app}/api/videos/{video_id}", headers={"Authorization": f"Bearer {token}"}
+                       ).json()["media"]["video"]
+    content = f"/api/videos/{video_id}/content?token={token}"
+    static = Target("nginx alone (baseline)", f"http://127.0.0.1:{static_port}/file.mp4")
+    lines = []
+    for ranges, title in ((True, "random 1 MiB ranges"), (False, "full downloads")):
+        lines.append(f"-- {title}")
+        line, baseline = run(static, seconds, ranges, script, None)
+        lines.append(line)
+        targets = [Target("ours, ?token=", app + content, direct.pid),
+                   Target("ours, signed URL", app + signed, direct.pid),
+                   Target("ours via nginx X-Accel-Redirect, ?token=", proxy + content, accel.pid),
+                   Target("ours via nginx X-Accel-Redirect, signed", proxy + signed, accel.pid)]
+        for target in targets if ranges else targets[::2]:
+            lines.append(run(target, seconds, ranges, script, baseline)[0])
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=10)
+    args = parser.parse_args()
+    for line in asyncio.run(measure(args.seconds)):
+        print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()

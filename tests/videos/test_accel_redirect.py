@@ -1,0 +1,121 @@
+"""Behind a real nginx with SORA2_MEDIA_ACCEL_REDIRECT: the server authorises, nginx sends the bytes (the location
+from docs/deployment.md), and a client sees the same ranges, 416s, ETags and refusals as without nginx."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from sora2.client.studio import StudioClient
+from tests.fixtures.live import ADMIN_PASSWORD, LiveServer, free_port
+from tests.fixtures.nginx import Nginx, documented_site, with_media_location
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, Nginx]]:
+    folder = tmp_path_factory.mktemp("accel")
+    server = LiveServer(folder / "data", env_overrides={"SORA2_MEDIA_ACCEL_REDIRECT": "/_media/"}).start()
+    port = free_port()
+    nginx = Nginx(folder / "nginx", with_media_location(documented_site([server.port], port), folder / "data" / "media"),
+                  port)
+    try:
+        nginx.start()
+        yield server, nginx
+    finally:
+        nginx.stop()
+        server.stop()
+
+
+def _login(url: str, username: str, password: str) -> str:
+    answer = httpx.post(f"{url}/api/auth/login", json={"username": username, "password": password})
+    answer.raise_for_status()
+    return answer.json()["token"]
+
+
+@pytest.fixture(scope="module")
+def video(stack: tuple[LiveServer, Nginx]) -> dict:
+    import asyncio
+
+    async def make() -> dict:
+        async with StudioClient(stack[1].url, _login(stack[1].url, "admin", ADMIN_PASSWORD)) as client:
+            created = await client.create_video("served by nginx", seconds="4")
+            return await client.wait_for_video(created["id"], timeout=60, poll_interval=0.3)
+
+    done = asyncio.run(make())
+    assert done["download_state"] == "done", done
+    return done
+
+
+def _file(stack: tuple[LiveServer, Nginx], video: dict) -> Path:
+    return stack[0].data_dir / "media" / "videos" / f"{video['id']}.mp4"
+
+
+def test_nginx_sends_ranges_and_whole_files_the_server_authorised(stack, video):  # noqa: ANN001
+    server, nginx = stack
+    data = _file(stack, video).read_bytes()
+    token = _login(nginx.url, "admin", ADMIN_PASSWORD)
+    content = f"{nginx.url}/api/videos/{video['id']}/content"
+    whole = httpx.get(content, params={"token": token})
+    assert whole.status_code == 200 and whole.content == data
+    assert whole.headers["content-type"] == "video/mp4" and "x-accel-redirect" not in whole.headers
+    part = httpx.get(content, params={"token": token}, headers={"Range": "bytes=100-1123"})
+    assert part.status_code == 206 and part.content == data[100:1124]
+    assert part.headers["content-range"] == f"bytes 100-1123/{len(data)}"
+    signed = httpx.get(nginx.url + video["media"]["video"], headers={"Range": f"bytes=-{500}"})
+    assert signed.status_code == 206 and signed.content == data[-500:]
+    thumbnail = httpx.get(nginx.url + video["media"]["thumbnail"])
+    assert thumbnail.status_code == 200 and thumbnail.headers["content-type"] == "image/webp"
+    # The bytes came from nginx: the server itself answered with the internal redirect only.
+    direct = httpx.get(f"{server.url}/api/videos/{video['id']}/content", params={"token": token})
+    assert direct.headers["x-accel-redirect"] == f"/_media/videos/{video['id']}.mp4" and direct.content == b""
+
+
+def test_validators_are_the_same_whoever_sends_the_file(stack, video):  # noqa: ANN001
+    server, nginx = stack
+    stat = _file(stack, video).stat()
+    token = _login(nginx.url, "admin", ADMIN_PASSWORD)
+    path = f"/api/videos/{video['id']}/content"
+    etag = httpx.get(nginx.url + path, params={"token": token}).headers["etag"]
+    assert etag == f'"{int(stat.st_mtime):x}-{stat.st_size:x}"'
+    assert httpx.head(server.url + path, params={"token": token}).headers["etag"] == etag
+    for base in (nginx.url, server.url):
+        again = httpx.get(base + path, params={"token": token}, headers={"If-None-Match": etag})
+        assert again.status_code == 304 and again.content == b""
+
+
+def test_unsatisfiable_and_malformed_ranges_are_416_through_nginx(stack, video):  # noqa: ANN001
+    _, nginx = stack
+    size = _file(stack, video).stat().st_size
+    token = _login(nginx.url, "admin", ADMIN_PASSWORD)
+    for header in (f"bytes={size}-", "bytes=abc", "items=0-1"):
+        answer = httpx.get(f"{nginx.url}/api/videos/{video['id']}/content", params={"token": token},
+                           headers={"Range": header})
+        assert answer.status_code == 416, header
+        assert answer.headers["content-range"] == f"bytes */{size}"
+
+
+def test_nothing_is_sent_without_authorisation(stack, video):  # noqa: ANN001
+    _, nginx = stack
+    admin = _login(nginx.url, "admin", ADMIN_PASSWORD)
+    created = httpx.post(f"{nginx.url}/api/admin/users", json={"username": "mallory", "password": "mallory-pass-1"},
+                         headers={"Authorization": f"Bearer {admin}"})
+    assert created.status_code == 200, created.text
+    other = _login(nginx.url, "mallory", "mallory-pass-1")
+    content = f"{nginx.url}/api/videos/{video['id']}/content"
+    signed = nginx.url + video["media"]["video"]
+    refusals = [
+        (httpx.get(content), 401),
+        (httpx.get(content, params={"token": "not-a-token"}, headers={"Range": "bytes=0-99"}), 401),
+        (httpx.get(content, params={"token": other}, headers={"Range": "bytes=0-99"}), 403),
+        (httpx.get(signed.replace("sig=", "sig=0"), headers={"Range": "bytes=0-99"}), 403),
+        (httpx.get(signed.replace("/video?", "/thumbnail?")), 403),
+        (httpx.get(f"{nginx.url}/_media/videos/{video['id']}.mp4"), 404),  # internal: not reachable from outside
+    ]
+    for answer, status in refusals:
+        assert answer.status_code == status, (answer.request.url, answer.text)
+        assert answer.headers.get("content-type", "").startswith(("application/json", "text/html"))
