@@ -131,6 +131,17 @@ async def test_cancelled_and_expired_jobs_fail_in_words(client, user_headers, op
         "OpenRouter expired this job before it finished")
 
 
+async def test_a_user_who_cancels_an_accepted_job_is_told_it_may_still_be_charged(client, user_headers,
+                                                                                  openrouter: Running):
+    await openrouter.faults(job_seconds=60)
+    video = await _create(client, user_headers)
+    await wait_for_video(client, user_headers, video["id"], done=lambda v: v["provider_video_id"])
+    cancelled = (await client.post(f"/api/videos/{video['id']}/cancel", headers=user_headers)).json()
+    assert (cancelled["state"], cancelled["billing"]) == ("cancelled", "charged")
+    assert cancelled["error_message"] == ("Cancelled. The provider had already accepted this job, so it may still "
+                                          "charge for it.")
+
+
 async def test_continue_extends_natively_through_previous_job_id(client, user_headers, openrouter: Running):
     original = await wait_for_video(client, user_headers, (await _create(client, user_headers))["id"])
     response = await client.post(f"/api/videos/{original['id']}/continue", json={"prompt": "the kite lands"},

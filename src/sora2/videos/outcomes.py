@@ -15,6 +15,7 @@ from sora2.media.store.keys import reference_key
 from sora2.models import Video
 from sora2.models.video import FAILED, SUBMIT_DISMISSED, SUBMIT_PENDING, SUBMIT_UNCONFIRMED
 from sora2.tracker.jobs import reference_frames
+from sora2.videos.money import is_simulated
 from sora2.videos.service import CreateParams, VideoService
 from sora2.videos.states import (
     CANCELLABLE_STATES, RETRYABLE_STATES, billing, compat_status, public_state,
@@ -22,6 +23,7 @@ from sora2.videos.states import (
 
 NOT_SENT_CANCEL = "Cancelled before it was sent to the provider: nothing was charged."
 ACCEPTED_CANCEL = "Cancelled. The provider had already accepted this job, so it may still charge for it."
+EMULATED_CANCEL = "Cancelled. The emulator simulated this job: nothing was charged."
 UNKNOWN_CANCEL = ("Cancelled. The create request may have reached the provider; if it did, the job is stopped as "
                   "soon as it is found, and the provider may charge for it.")
 DISMISSED = ("Dismissed. The provider never confirmed this job, so it may have been charged; it was not "
@@ -72,7 +74,7 @@ class OutcomeService:
         if video.submit_state == SUBMIT_PENDING:  # a create racing with this is stopped by the tracker
             video.status, video.error_message, video.next_check_at = FAILED, NOT_SENT_CANCEL, None
         else:  # the tracker stops the provider job (once its id is known), then tracks it no more
-            video.error_message = ACCEPTED_CANCEL if video.provider_video_id else UNKNOWN_CANCEL
+            video.error_message = _cancelled_after_sending(video)
             video.next_check_at = now
             queue_event(self.session, JobsChanged())
         self._announce(video, {"state": "cancelled", "status": compat_status("cancelled"), "billing": billing(video),
@@ -153,3 +155,9 @@ class OutcomeService:
                 return None  # the file is gone: retry without it rather than refuse
 
         return await read(first), await read(last)
+
+
+def _cancelled_after_sending(video: Video) -> str:
+    if is_simulated(video):
+        return EMULATED_CANCEL
+    return ACCEPTED_CANCEL if video.provider_video_id else UNKNOWN_CANCEL
