@@ -1,5 +1,7 @@
 """Idle memory of `sora2 serve` with a provider configured (the provider emulator in a process of its own, as a
-gateway would be) and no jobs: resident set size once started and settled. Target: ≤ 130 MB.
+gateway would be) and no jobs: resident set size once started and settled. Target: ≤ 130 MB. The database is
+migrated first by `sora2 db upgrade`, as `make run` does (and as every restart finds it); a server that migrates a
+new database itself loads Alembic for it, which is shown too.
 
 Also shown: what the first request to `/mcp` costs, since the MCP SDK loads with it rather than at start.
 """
@@ -7,6 +9,8 @@ Also shown: what the first request to `/mcp` costs, since the MCP SDK loads with
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import tempfile
 import time
 
@@ -28,7 +32,7 @@ def mcp_call_ms(base: str, token: str) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def measure(settle: float) -> list[str]:
+def measure(settle: float, migrated: bool) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         emulator_port, port = free_port(), free_port()
         emulator = start_process(python_module("sora2", "emulator", "--port", str(emulator_port), "--data-dir",
@@ -39,19 +43,26 @@ def measure(settle: float) -> list[str]:
                "SORA2_OPENAI_BASE_URL": f"http://127.0.0.1:{emulator_port}/v1",
                "SORA2_OPENAI_API_KEY": EMULATOR_KEY}
         try:
+            if migrated:
+                subprocess.run(python_module("sora2", "db", "upgrade"), env={**os.environ, **env}, check=True,
+                               capture_output=True)
             server = start_process(python_module("sora2", "serve", "--port", str(port)), env,
                                    f"http://127.0.0.1:{port}/readyz")
             try:
-                return report(server.pid, f"http://127.0.0.1:{port}", settle)
+                return report(server.pid, f"http://127.0.0.1:{port}", settle, migrated)
             finally:
                 stop(server)
         finally:
             stop(emulator)
 
 
-def report(pid: int, base: str, settle: float) -> list[str]:
+def report(pid: int, base: str, settle: float, migrated: bool) -> list[str]:
     time.sleep(settle)
-    lines = [f"idle RSS after {settle:.0f} s, provider configured, no jobs: {rss_mb(pid):.0f} MB   ({machine_load()})"]
+    database = "migrated before" if migrated else "new, migrated by the server"
+    lines = [f"idle RSS after {settle:.0f} s, provider configured, no jobs, database {database}: {rss_mb(pid):.0f} MB"
+             f"   ({machine_load()})"]
+    if not migrated:
+        return lines
     token = httpx.post(f"{base}/api/auth/login", json={"username": "admin", "password": "bench-password-1"}
                        ).json()["token"]
     httpx.get(f"{base}/api/videos", headers={"Authorization": f"Bearer {token}"}).raise_for_status()
@@ -66,7 +77,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--settle", type=float, default=10.0, help="seconds to wait after the server is ready")
     args = parser.parse_args()
-    for line in measure(args.settle):
+    for line in measure(args.settle, migrated=True) + measure(args.settle, migrated=False):
         print(line)
 
 

@@ -29,7 +29,7 @@ from sora2.config import Settings, get_settings
 from sora2.context import AppContext
 from sora2.dashboard.router import router as dashboard_router
 from sora2.db.engine import create_engine, create_session_factory
-from sora2.db.migrate import upgrade_async
+from sora2.db.migrate import upgrade_if_behind
 from sora2.db.startup_lock import startup_lock
 from sora2.events import EventBus, LibraryChanged, UserChanged, VideoUpdated
 from sora2.filemodes import secure_data_dir
@@ -54,6 +54,7 @@ from sora2.realtime.server import bridge_events, create_socket_server
 from sora2.tracker.loop import Tracker
 from sora2.users.router import router as users_router
 from sora2.videos.library_router import router as library_router
+from sora2.videos.list_shortcut import CachedListShortcut
 from sora2.videos.read_router import router as read_router
 from sora2.videos.router import router as videos_router
 from sora2.videos.listcache import ListCache
@@ -127,7 +128,7 @@ async def _start(app: FastAPI, settings: Settings, emulator: tuple[Any, Any] | N
     bus = EventBus()
     sessions.publish = bus.publish
     async with startup_lock(settings.data_dir, settings.resolved_database_url):
-        await upgrade_async(settings.resolved_database_url)
+        await upgrade_if_behind(engine, settings.resolved_database_url)
         secret = load_or_create_secret(settings)
         emulator_key = _emulator_key(settings) if emulator is not None else None
         await ensure_initial_admin(settings, sessions)
@@ -218,7 +219,9 @@ def create_app(settings: Settings | None = None) -> ForwardedHeaders:
                   description="Self-hosted AI video studio. Drop-in for the original soraui backend.")
     api.state.settings = settings
     install_error_handlers(api)
-    # Innermost first: inputs are checked inside CORS (so browsers can read the 400), headers go on everything.
+    # Innermost first: inputs are checked inside CORS (so browsers can read the 400), headers go on everything;
+    # a cached list page is answered inside all of them, before routing.
+    api.add_middleware(CachedListShortcut)
     api.add_middleware(InputGuard, max_json_bytes=settings.max_json_bytes, large_prefixes=("/mcp",),
                        max_large_json_bytes=settings.max_upload_bytes * 4 // 3 + settings.max_json_bytes)
     api.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True,

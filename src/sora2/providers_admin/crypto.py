@@ -2,20 +2,22 @@
 
 The secret is SORA2_PROVIDER_SECRET, or else `data/provider-secret` (generated on first use, mode 600). Several
 instances sharing one database must share it too (set the variable, or share the data dir), as they share the
-JWT secret.
+JWT secret. `cryptography` loads with the first key sealed or opened, not at start: most servers keep their provider
+keys in the environment and never need it.
 """
 
 from __future__ import annotations
 
 import base64
 import secrets
-
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sora2.auth.tokens import read_or_create_private_file
 from sora2.config import Settings
+
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
 
 SECRET_FILE = "provider-secret"
 _INFO = b"sora2 provider api keys v1"
@@ -27,13 +29,23 @@ class KeyBoxError(Exception):
 
 class KeyBox:
     def __init__(self, secret: str) -> None:
-        derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(secret.encode())
-        self._fernet = Fernet(base64.urlsafe_b64encode(derived))
+        self._secret = secret
+
+    @cached_property
+    def _fernet(self) -> Fernet:
+        from cryptography.fernet import Fernet
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+        derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_INFO).derive(self._secret.encode())
+        return Fernet(base64.urlsafe_b64encode(derived))
 
     def seal(self, plain: str) -> str:
         return self._fernet.encrypt(plain.encode()).decode()
 
     def open(self, sealed: str) -> str:
+        from cryptography.fernet import InvalidToken
+
         try:
             return self._fernet.decrypt(sealed.encode()).decode()
         except (InvalidToken, ValueError):

@@ -123,3 +123,11 @@ def query_from_params(params: Mapping[str, str]) -> ListQuery:
                             collection=params.get("collection"), batch=params.get("batch"),
                             created_from=params.get("from"), created_to=params.get("to"), sort=params.get("sort"),
                             id_prefix=params.get("id_prefix"))
+
+
+def page_key(params: Mapping[str, str], headers: Mapping[str, str]) -> tuple[ListQuery, bool]:
+    """What a list page is cached under for its owner: the query, and whether the original's clients asked
+    (they see other provider values, sora2.videos.compat)."""
+    from sora2.videos.compat import wants_original_values
+
+    return query_from_params(params), wants_original_values(headers)

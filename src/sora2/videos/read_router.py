@@ -16,9 +16,9 @@ from sora2.collections.service import CollectionService
 from sora2.deps import CtxDep, CurrentUser, MediaUser
 from sora2.errors import BadRequest, Forbidden, NotFound
 from sora2.models.video import COMPLETED
-from sora2.videos.compat import record_out, wants_original_values
+from sora2.videos.compat import record_out
 from sora2.videos.files import media_response
-from sora2.videos.listing import LIST_OPENAPI, query_from_params
+from sora2.videos.listing import LIST_OPENAPI, page_key
 from sora2.videos.media_access import MediaRecord
 from sora2.videos.repository import VideoRepository
 from sora2.videos.schemas import VideoList
@@ -31,9 +31,8 @@ MIME = {"video": "video/mp4", "thumbnail": "image/webp", "spritesheet": "image/j
 @router.get("/videos", response_model=VideoList, openapi_extra=LIST_OPENAPI)
 async def list_videos(request: Request, user: CurrentUser, ctx: CtxDep) -> Response:
     """The caller's videos; filter by status, model, prompt text, star, collection, batch and date; sort."""
-    query = query_from_params(request.query_params)
-    original = wants_original_values(request.headers)
-    key = (query, original)  # the original's clients see other provider values (videos.compat)
+    key = page_key(request.query_params, request.headers)
+    query = key[0]
 
     async def build() -> bytes:
         async with ctx.sessions.begin() as session:  # opened only on a cache miss
@@ -45,6 +44,7 @@ async def list_videos(request: Request, user: CurrentUser, ctx: CtxDep) -> Respo
         body = {"videos": records, "limit": query.limit, "offset": query.offset, "total": total}
         return json.dumps(body, separators=(",", ":")).encode()
 
+    # A page already cached is usually answered before routing (sora2.videos.list_shortcut); this is the rest.
     cached = await ctx.list_cache.get_or_build(user.id, key, build)
     return Response(cached, media_type="application/json")
 
