@@ -3,7 +3,8 @@ serving the same file from disk in the same run (the baseline).
 
 Ours is measured twice: the server sending the bytes itself (authorised by `?token=` and by a signed URL), and
 behind nginx with SORA2_MEDIA_ACCEL_REDIRECT (the server authorises, nginx sends; the configuration of
-docs/deployment.md as the tests run it). Targets: ranges ≥ 33 % of nginx's throughput from the server itself and
+docs/deployment.md as the tests run it: a `?token=` request is authorised by the server every time, a signed
+link once per grant, which nginx then reuses for the link's seeks). Targets: ranges ≥ 33 % of nginx's throughput from the server itself and
 equal to nginx with X-Accel-Redirect; full downloads ≥ 50 % of nginx's. Load from wrk (one thread).
 """
 
@@ -121,7 +122,8 @@ async def measure(seconds: int) -> list[str]:
         script.write_text(RANGE_SCRIPT)
         (direct, direct_port), (accel, accel_port) = serve(data_dir, False), serve(data_dir, True)
         nginx_port, static_port = free_port(), free_port()
-        site = with_media_location(documented_site([accel_port], nginx_port), data_dir / "media")
+        site = with_media_location(documented_site([accel_port], nginx_port), data_dir / "media",
+                                   Path(tmp) / "grants")
         nginx = Nginx(Path(tmp) / "nginx", site + static_site(static_port, file), nginx_port)
         try:
             nginx.start()

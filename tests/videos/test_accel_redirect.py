@@ -3,6 +3,7 @@ from docs/deployment.md), and a client sees the same ranges, 416s, ETags and ref
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,8 +22,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer
     folder = tmp_path_factory.mktemp("accel")
     server = LiveServer(folder / "data", env_overrides={"SORA2_MEDIA_ACCEL_REDIRECT": "/_media/"}).start()
     port = free_port()
-    nginx = Nginx(folder / "nginx", with_media_location(documented_site([server.port], port), folder / "data" / "media"),
-                  port)
+    site = with_media_location(documented_site([server.port], port), folder / "data" / "media", folder / "grants")
+    nginx = Nginx(folder / "nginx", site, port)
     try:
         nginx.start()
         yield server, nginx
@@ -119,3 +120,65 @@ def test_nothing_is_sent_without_authorisation(stack, video):  # noqa: ANN001
     for answer, status in refusals:
         assert answer.status_code == status, (answer.request.url, answer.text)
         assert answer.headers.get("content-type", "").startswith(("application/json", "text/html"))
+
+
+def _authorisations(server: LiveServer, path: str) -> int:
+    """How many times the server was asked about `path` (its access log: method, path, status)."""
+    return server.log_text().count(f"GET {path} ")
+
+
+def test_a_signed_links_grant_is_reused_for_its_seeks_and_nothing_else(stack, video):  # noqa: ANN001
+    server, nginx = stack
+    data = _file(stack, video).read_bytes()
+    link = video["media"]["video"]
+    path = link.split("?")[0]
+    before = _authorisations(server, path)
+    for start in (0, 5000, 100, len(data) - 10):
+        seek = httpx.get(nginx.url + link, headers={"Range": f"bytes={start}-{start + 9}"})
+        assert seek.status_code == 206 and seek.content == data[start:start + 10]
+        assert seek.headers["cache-control"] == "private, max-age=3600"
+        assert "content-disposition" not in seek.headers
+    seeks = _authorisations(server, path)
+    assert seeks <= before + 1  # asked once at most (an earlier test may have had the grant); nginx sent the rest
+    for _ in range(2):
+        download = httpx.get(nginx.url + link + "&download=1")
+        assert download.status_code == 200 and download.content == data
+        assert download.headers["content-disposition"] == f'attachment; filename="{video["id"]}.mp4"'
+    assert _authorisations(server, path) == seeks + 1  # another link, another grant, asked for once
+    token = _login(nginx.url, "admin", ADMIN_PASSWORD)
+    content = f"/api/videos/{video['id']}/content"
+    for _ in range(2):  # a token is checked by the server on every request
+        assert httpx.get(nginx.url + content, params={"token": token}, headers={"Range": "bytes=0-9"}
+                         ).status_code == 206
+    assert _authorisations(server, content) >= 2
+
+
+def test_the_server_grants_no_longer_than_a_minute_nor_past_the_link(stack, video):  # noqa: ANN001
+    server, _ = stack
+    token = _login(server.url, "admin", ADMIN_PASSWORD)
+    signed = httpx.get(server.url + video["media"]["video"])
+    expires = int(video["media"]["video"].split("exp=")[1].split("&")[0])
+    granted = int(signed.headers["x-accel-expires"])
+    assert 0 < granted <= min(60, expires - int(time.time()) + 1)
+    by_token = httpx.get(f"{server.url}/api/videos/{video['id']}/content", params={"token": token})
+    assert by_token.headers["x-accel-expires"] == "0"  # never reused: revocation takes effect at once
+
+
+def test_a_deleted_videos_grant_leads_to_the_servers_404(stack):  # noqa: ANN001
+    import asyncio
+
+    server, nginx = stack
+    token = _login(nginx.url, "admin", ADMIN_PASSWORD)
+
+    async def make_and_play() -> dict:
+        async with StudioClient(nginx.url, token) as client:
+            created = await client.create_video("deleted after one seek", seconds="4")
+            return await client.wait_for_video(created["id"], timeout=60, poll_interval=0.3)
+
+    done = asyncio.run(make_and_play())
+    link = nginx.url + done["media"]["video"]
+    assert httpx.get(link, headers={"Range": "bytes=0-9"}).status_code == 206  # the grant is cached now
+    deleted = httpx.delete(f"{nginx.url}/api/videos/{done['id']}", headers={"Authorization": f"Bearer {token}"})
+    assert deleted.status_code == 200, deleted.text
+    gone = httpx.get(link, headers={"Range": "bytes=0-9"})
+    assert gone.status_code == 404 and gone.headers["content-type"].startswith("application/json")

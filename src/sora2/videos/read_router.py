@@ -7,6 +7,7 @@ found after a comparison or two rather than fifty. Their paths overlap no other 
 from __future__ import annotations
 
 import json
+import time
 from typing import Literal
 
 from fastapi import APIRouter, Request
@@ -17,7 +18,7 @@ from sora2.deps import CtxDep, CurrentUser, MediaUser
 from sora2.errors import BadRequest, Forbidden, NotFound
 from sora2.models.video import COMPLETED
 from sora2.videos.compat import record_out
-from sora2.videos.files import media_response
+from sora2.videos.files import grant_for, media_response
 from sora2.videos.listing import LIST_OPENAPI, page_key
 from sora2.videos.media_access import MediaRecord
 from sora2.videos.repository import VideoRepository
@@ -85,9 +86,10 @@ async def content(video_id: str, request: Request, user: MediaUser, ctx: CtxDep,
 async def signed_media(video_id: str, variant: Variant, request: Request, ctx: CtxDep,
                        exp: str | None = None, sig: str | None = None, download: bool = False) -> Response:
     """Media through a short-lived signed URL (from a video record's `media`); no token needed."""
-    if not ctx.signer.verify(video_id, variant, exp, sig):
+    now = time.time()
+    if not ctx.signer.verify(video_id, variant, exp, sig, now):
         raise Forbidden("This media link is invalid or has expired", code="bad_signature")
     video = await ctx.media_records.get(video_id)
     if video is None:
         raise NotFound("Video not found")
-    return await _serve(request, ctx, video, variant, download)
+    return grant_for(await _serve(request, ctx, video, variant, download), int(exp), now)
