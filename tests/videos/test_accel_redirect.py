@@ -12,7 +12,7 @@ import pytest
 
 from sora2.client.studio import StudioClient
 from tests.fixtures.live import ADMIN_PASSWORD, LiveServer, free_port
-from tests.fixtures.nginx import Nginx, documented_site, with_media_location
+from tests.fixtures.nginx import SITE_LOG, Nginx, documented_site, with_media_location
 
 pytestmark = pytest.mark.e2e
 
@@ -182,3 +182,15 @@ def test_a_deleted_videos_grant_leads_to_the_servers_404(stack):  # noqa: ANN001
     assert deleted.status_code == 200, deleted.text
     gone = httpx.get(link, headers={"Range": "bytes=0-9"})
     assert gone.status_code == 404 and gone.headers["content-type"].startswith("application/json")
+
+
+def test_nginx_logs_paths_never_tokens_or_signatures(stack, video):  # noqa: ANN001
+    _, nginx = stack
+    token = _login(nginx.url, "admin", ADMIN_PASSWORD)
+    path = f"/api/videos/{video['id']}/content"
+    assert httpx.get(nginx.url + path, params={"token": token}, headers={"Range": "bytes=0-9"}).status_code == 206
+    assert httpx.get(nginx.url + video["media"]["video"], headers={"Range": "bytes=0-9"}).status_code == 206
+    logged = (nginx.folder / SITE_LOG).read_text()
+    assert f'"GET {path} HTTP/1.1" 206' in logged
+    signature = video["media"]["video"].split("sig=")[1].split("&")[0]
+    assert token not in logged and token.split(".")[2] not in logged and signature not in logged
