@@ -44,3 +44,11 @@ async def test_admins_get_one_notice_when_a_user_passes_80_percent(client, admin
     assert (await client.get("/api/admin/budgets", headers=admin_headers)).json()["notices"] == []
     async with ctx.sessions.begin() as session:  # dismissed, not forgotten: no second notice this period
         assert (await session.execute(select(func.count()).select_from(BudgetNotice))).scalar_one() == 1
+
+
+async def test_a_notice_id_beyond_the_databases_integers_is_a_400(client, admin_headers):  # noqa: ANN001
+    for notice_id in ("14722588080873929068775473152", "0", "-1", "x"):  # the first was the fuzzer's 500
+        answer = await client.post(f"/api/admin/budget-notices/{notice_id}/dismiss", headers=admin_headers)
+        assert answer.status_code == 400, (notice_id, answer.text)
+        assert "error" in answer.json()
+    assert (await client.post("/api/admin/budget-notices/42/dismiss", headers=admin_headers)).status_code == 404

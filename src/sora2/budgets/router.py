@@ -4,7 +4,9 @@ A create whose estimate does not fit is refused with 402 and code `budget_exceed
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 
 from sora2.budgets.schemas import BudgetIn, BudgetNoticeOut, BudgetOut, BudgetsOut, MyBudgetOut
 from sora2.budgets.service import BudgetService, BudgetStatus
@@ -15,6 +17,7 @@ from sora2.users.repository import UserRepository
 from sora2.users.schemas import SuccessMessage
 
 router = APIRouter(prefix="/api", tags=["budgets"])
+NoticeId = Annotated[int, Path(ge=1, le=2**62)]  # a row id: larger would not fit the databases' integers
 
 
 def _out(status: BudgetStatus | None, names: dict[str, str] | None = None) -> BudgetOut | None:
@@ -77,7 +80,7 @@ async def remove_user_budget(user_id: str, _admin: AdminUser, session: SessionDe
 
 
 @router.post("/admin/budget-notices/{notice_id}/dismiss", response_model=SuccessMessage)
-async def dismiss_notice(notice_id: int, _admin: AdminUser, session: SessionDep) -> SuccessMessage:
+async def dismiss_notice(notice_id: NoticeId, _admin: AdminUser, session: SessionDep) -> SuccessMessage:
     """Mark an 80 % notice as seen (admin only)."""
     if not await BudgetService(session).repo.dismiss_notice(notice_id, utcnow()):
         raise NotFound("Notice not found")
