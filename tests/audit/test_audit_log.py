@@ -151,3 +151,11 @@ async def test_command_line_changes_are_recorded_without_an_actor(client, ctx, a
         await UserService(session).create("cliuser", "cli-password-1")
     entry = (await entries(client, admin_headers, user="cliuser"))[0]
     assert entry["actor_id"] is None and entry["details"] == {"via": "command line", "role": "user"}
+
+
+async def test_a_cursor_beyond_the_id_column_is_a_400_on_every_database(client, admin_headers):  # noqa: ANN001
+    # audit_log.id is a 32-bit INTEGER on PostgreSQL: a larger cursor cannot be compared there.
+    assert (await client.get("/api/admin/audit", params={"before_id": 2**31 - 1}, headers=admin_headers)
+            ).status_code == 200
+    answer = await client.get("/api/admin/audit", params={"before_id": 2**31}, headers=admin_headers)
+    assert answer.status_code == 400 and "before_id" in answer.json()["error"]

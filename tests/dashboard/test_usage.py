@@ -75,6 +75,8 @@ async def test_only_admins_see_usage_and_others_videos(client, admin_headers, ct
         assert (await client.get(path, headers=bob)).status_code == 403
     listed = (await client.get(f"/api/admin/users/{alice_id}/videos", headers=admin_headers)).json()
     assert listed["total"] == 2 and {v["user_id"] for v in listed["videos"]} == {alice_id}
+    too_far = await client.get(f"/api/admin/users/{alice_id}/videos", params={"offset": 10**30}, headers=admin_headers)
+    assert too_far.status_code == 400 and "offset" in too_far.json()["error"]  # not the database's overflow
     one = await client.get(f"/api/admin/videos/{listed['videos'][0]['id']}", headers=admin_headers)
     assert one.status_code == 200 and one.json()["user_id"] == alice_id
     assert (await client.get(f"/api/videos/{listed['videos'][0]['id']}", headers=admin_headers)).status_code == 403

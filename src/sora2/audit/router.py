@@ -12,6 +12,7 @@ from sora2.audit.repository import AuditFilter
 from sora2.audit.schemas import AccountActivityOut, AuditEntryOut, AuditPageOut, ExportFormat, SignInSecurity
 from sora2.audit.service import ACTIONS, AuditService, record
 from sora2.context import AppContext
+from sora2.db.base import INTEGER_ID_MAX
 from sora2.deps import AdminUser, CtxDep, CurrentUser, SessionDep, client_address
 
 router = APIRouter(prefix="/api", tags=["audit"])
@@ -34,7 +35,7 @@ def _filter(action: str | None, user: str | None, since: int | None, until: int 
 @router.get("/admin/audit", response_model=AuditPageOut)
 async def audit_log(_admin: AdminUser, session: SessionDep, action: Action = None, user: UserName = None,
                     since: Since = None, until: Until = None,
-                    before_id: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+                    before_id: Annotated[int | None, Query(ge=1, le=INTEGER_ID_MAX)] = None,
                     limit: Annotated[int, Query(ge=1, le=200)] = 50) -> AuditPageOut:
     """The audit log, newest first, filtered by action, user and time (admin only)."""
     entries = await AuditService(session).page(_filter(action, user, since, until), before_id, limit)

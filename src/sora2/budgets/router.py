@@ -10,14 +10,14 @@ from fastapi import APIRouter, Path
 
 from sora2.budgets.schemas import BudgetIn, BudgetNoticeOut, BudgetOut, BudgetsOut, MyBudgetOut
 from sora2.budgets.service import BudgetService, BudgetStatus
-from sora2.db.base import epoch, utcnow
+from sora2.db.base import INTEGER_ID_MAX, epoch, utcnow
 from sora2.deps import AdminUser, CurrentUser, SessionDep
 from sora2.errors import NotFound
 from sora2.users.repository import UserRepository
 from sora2.users.schemas import SuccessMessage
 
 router = APIRouter(prefix="/api", tags=["budgets"])
-NoticeId = Annotated[int, Path(ge=1, le=2**62)]  # a row id: larger would not fit the databases' integers
+NoticeId = Annotated[int, Path(ge=1, le=INTEGER_ID_MAX)]
 
 
 def _out(status: BudgetStatus | None, names: dict[str, str] | None = None) -> BudgetOut | None:

@@ -13,6 +13,7 @@ from sora2.dashboard.service import DashboardService, Period
 from sora2.deps import AdminUser, CtxDep, SessionDep
 from sora2.errors import NotFound
 from sora2.users.repository import UserRepository
+from sora2.videos.listing import MAX_OFFSET
 from sora2.videos.repository import VideoRepository
 from sora2.videos.schemas import VideoList, VideoOut, video_out
 
@@ -48,7 +49,7 @@ async def ledger(_admin: AdminUser, session: SessionDep, start: DayParam = None,
 @router.get("/users/{user_id}/videos", response_model=VideoList)
 async def user_videos(user_id: str, admin: AdminUser, ctx: CtxDep, session: SessionDep,
                       limit: Annotated[int, Query(ge=1, le=200)] = 50,
-                      offset: Annotated[int, Query(ge=0)] = 0) -> dict:
+                      offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0) -> dict:
     """One user's videos, newest first, for an admin to look at (read-only)."""
     user = await UserRepository(session).get(user_id)
     if user is None:

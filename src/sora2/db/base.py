@@ -20,6 +20,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# The largest id an autoincrement INTEGER column holds on every supported database (PostgreSQL's is 32-bit): routes
+# bound integer ids and cursors by it, so a larger one is a 400, not a driver error.
+INTEGER_ID_MAX = 2**31 - 1
+
+
 def epoch(value: datetime | None) -> int | None:
     """Whole epoch seconds, as the API's records carry times (the original's convention)."""
     return int(value.timestamp()) if value is not None else None

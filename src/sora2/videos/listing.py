@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sora2.errors import BadRequest
 
 SORTS = ("newest", "oldest", "duration", "cost")
+MAX_OFFSET = 10_000_000  # far past any library; a larger number would overflow the databases' OFFSET
 STATUSES = ("queued", "in_progress", "completed", "failed")
 
 
@@ -82,7 +83,7 @@ def parse_list_query(*, limit: str | None, offset: str | None, status: str | Non
     if start and stop and start >= stop:
         raise BadRequest("The date range is empty: 'from' must be before 'to'", code="invalid_range")
     return ListQuery(
-        limit=int_param(limit, 50, 1, 200), offset=int_param(offset, 0, 0, 10_000_000),
+        limit=int_param(limit, 50, 1, 200), offset=int_param(offset, 0, 0, MAX_OFFSET),
         status=status or None, model=model or None, q=q or None, favourite=bool_param("favourite", favourite),
         collection_id=collection or None, batch_id=batch or None, created_from=start, created_to=stop,
         sort=sort or "newest", id_prefix=id_prefix or None)
