@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from sora2.auth.bearer import bearer_value
 from sora2.auth.resolve import resolve_principal
 from sora2.context import AppContext
 from sora2.errors import Forbidden, Unauthorized
@@ -41,9 +42,10 @@ def bearer_token(request: Request) -> str | None:
     header = request.headers.get("authorization")
     if header is None:
         return None
-    if not header.startswith("Bearer "):  # the original's exact, case-sensitive prefix
+    token = bearer_value(header)
+    if token is None:
         raise Unauthorized("No token provided", code="no_token")
-    return header[len("Bearer "):].strip()
+    return token
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

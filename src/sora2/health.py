@@ -10,6 +10,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from starlette.responses import JSONResponse, Response
 
+from sora2.auth.bearer import bearer_value
 from sora2.deps import CtxDep
 from sora2.errors import Unauthorized
 from sora2.videos.repository import VideoRepository
@@ -48,7 +49,7 @@ async def readyz(ctx: CtxDep) -> Response:
 def _metrics_allowed(expected: str | None, authorization: str | None) -> bool:
     if expected is None:
         return True
-    given = authorization[len("Bearer "):].strip() if authorization and authorization.startswith("Bearer ") else ""
+    given = (bearer_value(authorization) if authorization else None) or ""
     return hmac.compare_digest(given.encode(), expected.encode())
 
 

@@ -10,6 +10,7 @@ import httpx
 from mcp.server.mcpserver import Context
 from mcp.server.mcpserver.exceptions import ToolError
 
+from sora2.auth.bearer import bearer_value
 from sora2.client.errors import ApiError
 from sora2.client.studio import StudioClient
 
@@ -35,8 +36,7 @@ class Backend(Protocol):
 
 
 def _bearer(ctx: Context) -> str | None:
-    header = (ctx.headers or {}).get("authorization", "")
-    return header[len("Bearer "):].strip() if header.startswith("Bearer ") else None
+    return bearer_value((ctx.headers or {}).get("authorization", ""))
 
 
 class InProcessBackend:

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.types import Message, Receive, Scope, Send
 
+from sora2.auth.bearer import bearer_value
 from sora2.auth.resolve import resolve_principal
 from sora2.config import Settings
 from sora2.errors import AppError, NotFound
@@ -82,7 +83,7 @@ class McpEndpoint:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers") or [])
         header = headers.get(b"authorization", b"").decode("latin-1")
-        token = header[len("Bearer "):].strip() if header.startswith("Bearer ") else None
+        token = bearer_value(header)
         try:
             principal = await resolve_principal(self._api.state.ctx, token)
         except AppError as exc:

@@ -13,12 +13,12 @@ from __future__ import annotations
 from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from sora2.auth.bearer import bearer_value
 from sora2.auth.resolve import cached_principal
 from sora2.errors import BadRequest
 from sora2.videos.listing import page_key
 
 LIST_PATH = "/api/videos"
-BEARER = "Bearer "
 
 
 class CachedListShortcut:
@@ -41,10 +41,11 @@ def cached_page(scope: Scope) -> bytes | None:
         return None
     headers = Headers(scope=scope)
     authorization = headers.get("authorization")
-    if authorization is None or not authorization.startswith(BEARER):
+    token = bearer_value(authorization) if authorization is not None else None
+    if token is None:
         return None
     ctx = scope["app"].state.ctx
-    principal = cached_principal(ctx, authorization[len(BEARER):].strip())
+    principal = cached_principal(ctx, token)
     if principal is None:
         return None
     try:

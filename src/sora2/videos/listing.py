@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sora2.errors import BadRequest
+from sora2.videos.compat import wants_original_values
 
 SORTS = ("newest", "oldest", "duration", "cost")
 MAX_OFFSET = 10_000_000  # far past any library; a larger number would overflow the databases' OFFSET
@@ -129,6 +130,4 @@ def query_from_params(params: Mapping[str, str]) -> ListQuery:
 def page_key(params: Mapping[str, str], headers: Mapping[str, str]) -> tuple[ListQuery, bool]:
     """What a list page is cached under for its owner: the query, and whether the original's clients asked
     (they see other provider values, sora2.videos.compat)."""
-    from sora2.videos.compat import wants_original_values
-
     return query_from_params(params), wants_original_values(headers)
