@@ -44,13 +44,18 @@ async def test_remix_honours_its_idempotency_key(emulator: Emulator):
 
 
 async def test_a_restarted_emulator_finishes_the_interrupted_job_and_counts_it_once(data_dir):
-    config = make_config(data_dir, job_seconds=1.5)
+    # One render thread, busy with a long clip when the tracked job is created: the stop always finds the
+    # tracked job unrendered (its own render takes a quarter of a second, so racing it was flaky under load).
+    config = make_config(data_dir, job_seconds=1.5, fps=40, render_workers=1)
     async with running_emulator(config) as before:
+        blocker = await before.client.videos.create(prompt="long", model="sora-2-pro", size="1792x1024", seconds="12")
         video = await before.client.videos.create(prompt="survives a restart",
                                                   extra_headers={"Idempotency-Key": "tracker-1"})
-    stored = json.loads((config.jobs_dir / f"{video.id}.json").read_text())
-    assert stored["rendered_at"] is None, "the stop cut the render short, so the restart must re-queue it"
+    for job_id in (blocker.id, video.id):
+        stored = json.loads((config.jobs_dir / f"{job_id}.json").read_text())
+        assert stored["rendered_at"] is None, "the stop cut the renders short, so the restart must re-queue them"
     async with running_emulator(config) as after:
+        await after.client.videos.delete(blocker.id)
         same = await after.client.videos.create(prompt="survives a restart",
                                                 extra_headers={"Idempotency-Key": "tracker-1"})
         assert same.id == video.id
@@ -58,7 +63,7 @@ async def test_a_restarted_emulator_finishes_the_interrupted_job_and_counts_it_o
         assert done.status == "completed" and done.created_at == video.created_at
         assert (await after.client.videos.download_content(video.id)).content[4:8] == b"ftyp"
         stats = await after.stats()
-        assert (stats["jobs_created"], stats["idempotent_replays"]) == (1, 1)
+        assert (stats["jobs_created"], stats["jobs_deleted"], stats["idempotent_replays"]) == (2, 1, 1)
 
 
 async def test_completed_and_deleted_jobs_survive_a_restart(data_dir):

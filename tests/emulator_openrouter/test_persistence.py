@@ -45,12 +45,17 @@ async def test_a_job_that_finished_while_down_is_completed_and_notified_after_re
 
 
 async def test_an_interrupted_render_is_redone_after_restart(data_dir: Path, tmp_path: Path):
-    config = make_config(data_dir, job_seconds=1.0)
+    # One render thread, busy with a long clip when the tracked job is made: the stop always finds the tracked
+    # job unrendered (racing its own short render was flaky under load).
+    config = make_config(data_dir, job_seconds=1.0, fps=40, render_workers=1)
     async with running_emulator(config) as before:
-        job = await before.videos.generate_async(model=VEO, prompt="p", duration=8, resolution="1080p")
-    stored = json.loads((before.emulator.store.jobs_dir / f"{job.id}.json").read_text())
-    assert stored["rendered_at"] is None, "the stop cut the render short, so the restart must redo it"
+        blocker = await before.videos.generate_async(model=VEO, prompt="long", duration=8, resolution="1080p")
+        job = await before.videos.generate_async(model=VEO, prompt="p", duration=4)
+    for job_id in (blocker.id, job.id):
+        stored = json.loads((before.emulator.store.jobs_dir / f"{job_id}.json").read_text())
+        assert stored["rendered_at"] is None, "the stop cut the renders short, so the restart must redo them"
     async with running_emulator(config) as after:
+        await after.http.post(f"/_emulator/jobs/{blocker.id}/cancel")
         done = await after.wait_for(job.id)
         assert done.status == "completed"
         path = await after.download(job.id, tmp_path / "after-restart.mp4")
