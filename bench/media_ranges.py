@@ -1,12 +1,12 @@
 """Media delivery: random 1 MiB Range requests and full downloads of a 50 MB file, 8 connections, against nginx
 serving the same file from disk in the same run (the baseline).
 
-Ours is measured twice: the server sending the bytes itself (authorised by `?token=` and by a signed URL), and
-behind nginx with SORA2_MEDIA_ACCEL_REDIRECT (the server authorises, nginx sends; the configuration of
-docs/deployment.md as the tests run it: a `?token=` request is authorised by the server every time, a signed
-link once per grant, which nginx then reuses for the link's seeks). Targets: ranges ≥ 33 % of nginx's throughput from the server itself and
-equal to nginx with X-Accel-Redirect; full downloads ≥ 50 % of nginx's. Load from wrk (one thread).
-"""
+Ours is measured the server sending the bytes itself (authorised by `?token=` and by a signed URL), and behind
+nginx with SORA2_MEDIA_ACCEL_REDIRECT (the server authorises, nginx sends; the configuration of docs/deployment.md
+as the tests run it): by default a `?token=` request is authorised by the server every time and a signed link once
+per grant, which nginx then reuses for the link's seeks; with SORA2_MEDIA_TOKEN_GRANT_SECONDS a token's
+authorisation is reused too. Targets: ranges ≥ 33 % of nginx's throughput from the server itself and equal to
+nginx with X-Accel-Redirect; full downloads ≥ 50 % of nginx's. Load from wrk (one thread)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from bench.list_throughput import PASSWORD
 from tests.fixtures.nginx import Nginx, documented_site, nginx_binary, with_media_location
 
 FILE_BYTES = 50 * 2**20
+TOKEN_GRANT_SECONDS = 5
 RANGE_SCRIPT = """
 math.randomseed(os.time())
 local size = tonumber(os.getenv("BENCH_FILE_BYTES"))
@@ -65,11 +66,12 @@ async def seed(data_dir: Path) -> str:
     return video_id
 
 
-def serve(data_dir: Path, accel: bool):  # noqa: ANN201
+def serve(data_dir: Path, accel: bool, token_grant_seconds: int = 0):  # noqa: ANN201
     port = free_port()
     env = {"SORA2_DATA_DIR": str(data_dir), "SORA2_JWT_SECRET": "bench-secret-7c1e9a40f2b85d3e6a9c0f17b4d2e8a5",
            "SORA2_LOG_LEVEL": "WARNING", "SORA2_EMULATOR_ENABLED": "false",
-           "SORA2_MEDIA_ACCEL_REDIRECT": "/_media/" if accel else ""}
+           "SORA2_MEDIA_ACCEL_REDIRECT": "/_media/" if accel else "",
+           "SORA2_MEDIA_TOKEN_GRANT_SECONDS": str(token_grant_seconds)}
     return start_process(python_module("sora2", "serve", "--port", str(port)), env,
                          f"http://127.0.0.1:{port}/readyz"), port
 
@@ -120,38 +122,49 @@ async def measure(seconds: int) -> list[str]:
         file = data_dir / "media" / "videos" / f"{video_id}.mp4"
         script = Path(tmp) / "ranges.lua"
         script.write_text(RANGE_SCRIPT)
-        (direct, direct_port), (accel, accel_port) = serve(data_dir, False), serve(data_dir, True)
-        nginx_port, static_port = free_port(), free_port()
-        site = with_media_location(documented_site([accel_port], nginx_port), data_dir / "media",
-                                   Path(tmp) / "grants")
-        nginx = Nginx(Path(tmp) / "nginx", site + static_site(static_port, file), nginx_port)
+        direct, accel = serve(data_dir, False), serve(data_dir, True)
+        granting = serve(data_dir, True, TOKEN_GRANT_SECONDS)
+        nginx_port, granting_port, static_port = free_port(), free_port(), free_port()
+        nginx = Nginx(Path(tmp) / "nginx", with_media_location(documented_site([accel[1]], nginx_port),
+                                                               data_dir / "media", Path(tmp) / "grants")
+                      + static_site(static_port, file), nginx_port)
+        nginx_granting = Nginx(Path(tmp) / "nginx-granting", with_media_location(
+            documented_site([granting[1]], granting_port), data_dir / "media", Path(tmp) / "token-grants"),
+            granting_port)
         try:
             nginx.start()
-            lines += measure_all(video_id, direct, direct_port, accel, nginx_port, static_port, seconds, script)
+            nginx_granting.start()
+            lines += measure_all(video_id, direct, accel, granting,
+                                 {"nginx": nginx_port, "granting": granting_port, "static": static_port},
+                                 seconds, script)
         finally:
-            nginx.stop()
-            stop(direct)
-            stop(accel)
+            for proxy in (nginx, nginx_granting):
+                proxy.stop()
+            for process, _ in (direct, accel, granting):
+                stop(process)
     return lines
 
 
-def measure_all(video_id: str, direct, direct_port: int, accel, nginx_port: int, static_port: int,  # noqa: ANN001
+def measure_all(video_id: str, direct, accel, granting, ports: dict[str, int],  # noqa: ANN001
                 seconds: int, script: Path) -> list[str]:
-    app, proxy = f"http://127.0.0.1:{direct_port}", f"http://127.0.0.1:{nginx_port}"
+    app, proxy = f"http://127.0.0.1:{direct[1]}", f"http://127.0.0.1:{ports['nginx']}"
+    granting_proxy = f"http://127.0.0.1:{ports['granting']}"
     token = httpx.post(f"{app}/api/auth/login", json={"username": "admin", "password": PASSWORD}).json()["token"]
     signed = httpx.get(f"{app}/api/videos/{video_id}", headers={"Authorization": f"Bearer {token}"}
                        ).json()["media"]["video"]
     content = f"/api/videos/{video_id}/content?token={token}"
-    static = Target("nginx alone (baseline)", f"http://127.0.0.1:{static_port}/file.mp4")
+    static = Target("nginx alone (baseline)", f"http://127.0.0.1:{ports['static']}/file.mp4")
     lines = []
     for ranges, title in ((True, "random 1 MiB ranges"), (False, "full downloads")):
         lines.append(f"-- {title}")
         line, baseline = run(static, seconds, ranges, script, None)
         lines.append(line)
-        targets = [Target("ours, ?token=", app + content, direct.pid),
-                   Target("ours, signed URL", app + signed, direct.pid),
-                   Target("ours via nginx X-Accel-Redirect, ?token=", proxy + content, accel.pid),
-                   Target("ours via nginx X-Accel-Redirect, signed", proxy + signed, accel.pid)]
+        targets = [Target("ours, ?token=", app + content, direct[0].pid),
+                   Target("ours, signed URL", app + signed, direct[0].pid),
+                   Target("ours via nginx X-Accel-Redirect, ?token=", proxy + content, accel[0].pid),
+                   Target("ours via nginx X-Accel-Redirect, signed", proxy + signed, accel[0].pid),
+                   Target(f"ours via nginx, ?token=, {TOKEN_GRANT_SECONDS} s grants", granting_proxy + content,
+                          granting[0].pid)]
         for target in targets if ranges else targets[::2]:
             lines.append(run(target, seconds, ranges, script, baseline)[0])
     return lines

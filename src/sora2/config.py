@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     # `X-Accel-Redirect: <this prefix><key>` and nginx sends the file from an `internal` location that maps the
     # prefix onto the media folder (docs/deployment.md). Empty: the app sends the bytes itself.
     media_accel_redirect: str = Field(default="", pattern=r"^(/[A-Za-z0-9_.~-]+)*/$|^$")
+    # With it: how long nginx may reuse the authorisation of a token's media request for the same URL and token
+    # (a player's seeks). 0: the app authorises every one, so signing out or a revoked token ends playback at once.
+    media_token_grant_seconds: int = Field(default=0, ge=0, le=10)
 
     # MCP (streamable HTTP at /mcp): extra Host values it accepts besides localhost and public_url's host;
     # "*" turns the Host/Origin check off (only behind a proxy that sets Host itself).

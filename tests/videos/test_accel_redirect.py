@@ -17,15 +17,23 @@ from tests.fixtures.nginx import SITE_LOG, Nginx, documented_site, with_media_lo
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, Nginx]]:
-    folder = tmp_path_factory.mktemp("accel")
-    server = LiveServer(folder / "data", env_overrides={"SORA2_MEDIA_ACCEL_REDIRECT": "/_media/"}).start()
+def _stack(folder: Path, **env: str) -> tuple[LiveServer, Nginx]:
+    server = LiveServer(folder / "data", env_overrides={"SORA2_MEDIA_ACCEL_REDIRECT": "/_media/", **env}).start()
     port = free_port()
     site = with_media_location(documented_site([server.port], port), folder / "data" / "media", folder / "grants")
     nginx = Nginx(folder / "nginx", site, port)
     try:
         nginx.start()
+    except BaseException:
+        server.stop()
+        raise
+    return server, nginx
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, Nginx]]:
+    server, nginx = _stack(tmp_path_factory.mktemp("accel"))
+    try:
         yield server, nginx
     finally:
         nginx.stop()
@@ -38,18 +46,22 @@ def _login(url: str, username: str, password: str) -> str:
     return answer.json()["token"]
 
 
-@pytest.fixture(scope="module")
-def video(stack: tuple[LiveServer, Nginx]) -> dict:
+def _finished_video(url: str, prompt: str) -> dict:
     import asyncio
 
     async def make() -> dict:
-        async with StudioClient(stack[1].url, _login(stack[1].url, "admin", ADMIN_PASSWORD)) as client:
-            created = await client.create_video("served by nginx", seconds="4")
+        async with StudioClient(url, _login(url, "admin", ADMIN_PASSWORD)) as client:
+            created = await client.create_video(prompt, seconds="4")
             return await client.wait_for_video(created["id"], timeout=60, poll_interval=0.3)
 
     done = asyncio.run(make())
     assert done["download_state"] == "done", done
     return done
+
+
+@pytest.fixture(scope="module")
+def video(stack: tuple[LiveServer, Nginx]) -> dict:
+    return _finished_video(stack[1].url, "served by nginx")
 
 
 def _file(stack: tuple[LiveServer, Nginx], video: dict) -> Path:
@@ -165,17 +177,9 @@ def test_the_server_grants_no_longer_than_a_minute_nor_past_the_link(stack, vide
 
 
 def test_a_deleted_videos_grant_leads_to_the_servers_404(stack):  # noqa: ANN001
-    import asyncio
-
-    server, nginx = stack
+    _, nginx = stack
     token = _login(nginx.url, "admin", ADMIN_PASSWORD)
-
-    async def make_and_play() -> dict:
-        async with StudioClient(nginx.url, token) as client:
-            created = await client.create_video("deleted after one seek", seconds="4")
-            return await client.wait_for_video(created["id"], timeout=60, poll_interval=0.3)
-
-    done = asyncio.run(make_and_play())
+    done = _finished_video(nginx.url, "deleted after one seek")
     link = nginx.url + done["media"]["video"]
     assert httpx.get(link, headers={"Range": "bytes=0-9"}).status_code == 206  # the grant is cached now
     deleted = httpx.delete(f"{nginx.url}/api/videos/{done['id']}", headers={"Authorization": f"Bearer {token}"})
@@ -194,3 +198,49 @@ def test_nginx_logs_paths_never_tokens_or_signatures(stack, video):  # noqa: ANN
     assert f'"GET {path} HTTP/1.1" 206' in logged
     signature = video["media"]["video"].split("sig=")[1].split("&")[0]
     assert token not in logged and token.split(".")[2] not in logged and signature not in logged
+
+
+TOKEN_GRANT_SECONDS = 2
+
+
+@pytest.fixture(scope="module")
+def token_grants(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, Nginx, dict]]:
+    server, nginx = _stack(tmp_path_factory.mktemp("token-grants"),
+                           SORA2_MEDIA_TOKEN_GRANT_SECONDS=str(TOKEN_GRANT_SECONDS))
+    try:
+        yield server, nginx, _finished_video(nginx.url, "seeked with a token")
+    finally:
+        nginx.stop()
+        server.stop()
+
+
+def test_with_token_grants_a_tokens_seeks_are_sent_by_nginx_alone(token_grants):  # noqa: ANN001
+    server, nginx, video = token_grants
+    data = (server.data_dir / "media" / "videos" / f"{video['id']}.mp4").read_bytes()
+    token = _login(nginx.url, "admin", ADMIN_PASSWORD)
+    content = f"/api/videos/{video['id']}/content"
+    before = _authorisations(server, content)
+    for start in (0, 5000, 100, len(data) - 10):
+        seek = httpx.get(nginx.url + content, params={"token": token}, headers={"Range": f"bytes={start}-{start + 9}"})
+        assert seek.status_code == 206 and seek.content == data[start:start + 10]
+    header = httpx.get(nginx.url + content, headers={"Authorization": f"Bearer {token}", "Range": "bytes=0-9"})
+    assert header.status_code == 206 and header.content == data[:10]
+    # at most one authorisation per token form (a grant can run out between seeks on a slow machine)
+    assert _authorisations(server, content) - before <= 3
+    assert httpx.get(nginx.url + content, params={"token": "not-a-token"}).status_code == 401  # never another's grant
+    with_grant = httpx.get(server.url + content, params={"token": token})
+    assert with_grant.headers["x-accel-expires"] == str(TOKEN_GRANT_SECONDS)
+
+
+def test_a_revoked_token_stops_playing_once_its_grant_runs_out(token_grants):  # noqa: ANN001
+    _, nginx, video = token_grants
+    admin = {"Authorization": f"Bearer {_login(nginx.url, 'admin', ADMIN_PASSWORD)}"}
+    made = httpx.post(f"{nginx.url}/api/tokens", json={"name": "player"}, headers=admin)
+    assert made.status_code == 201, made.text
+    url = f"{nginx.url}/api/videos/{video['id']}/content"
+    seek = {"token": made.json()["token"]}
+    assert httpx.get(url, params=seek, headers={"Range": "bytes=0-9"}).status_code == 206
+    assert httpx.delete(f"{nginx.url}/api/tokens/{made.json()['id']}", headers=admin).status_code == 200
+    time.sleep(TOKEN_GRANT_SECONDS + 1.1)
+    refused = httpx.get(url, params=seek, headers={"Range": "bytes=0-9"})
+    assert refused.status_code == 401 and refused.headers["content-type"].startswith("application/json")

@@ -80,7 +80,7 @@ def _accel_redirect(uri: str, answer: Answer, media_type: str) -> Response:
     """nginx serves the file from its internal location, ranges and validators included (its ETag is the one we
     compute, see LocalStore); the range was checked here, so a malformed one is our 416, as without nginx.
     nginx keeps Content-Type, Content-Disposition and Cache-Control of this answer. `X-Accel-Expires: 0`: a
-    cache in nginx must not reuse this authorisation (only a signed link's may be reused, see grant_for)."""
+    cache in nginx must not reuse this authorisation unless the route says so (see grant_for)."""
     headers = {name: value for name, value in answer.headers.items()
                if name in ("Cache-Control", "Content-Disposition")}
     headers["X-Accel-Redirect"] = uri
@@ -91,9 +91,14 @@ def _accel_redirect(uri: str, answer: Answer, media_type: str) -> Response:
 GRANT_SECONDS = 60  # the longest nginx may reuse one signed link's authorisation (docs/deployment.md)
 
 
-def grant_for(response: Response, expires: int, now: float) -> Response:
-    """Let nginx's grant cache reuse the authorisation of a signed link's X-Accel-Redirect answer for the link's
-    next requests (a player's seeks), never past the link's own expiry and for at most GRANT_SECONDS."""
+def grant_for(response: Response, seconds: int) -> Response:
+    """Let nginx's grant cache reuse the authorisation of an X-Accel-Redirect answer for the same request's next
+    ones (a player's seeks) for `seconds`; without X-Accel-Redirect the server sends the file and nothing is reused."""
     if "x-accel-redirect" in response.headers:
-        response.headers["X-Accel-Expires"] = str(max(0, min(GRANT_SECONDS, expires - int(now))))
+        response.headers["X-Accel-Expires"] = str(max(0, seconds))
     return response
+
+
+def link_grant_seconds(expires: int, now: float) -> int:
+    """A signed link's grant: never past the link's own expiry and for at most GRANT_SECONDS."""
+    return min(GRANT_SECONDS, expires - int(now))

@@ -18,7 +18,7 @@ from sora2.deps import CtxDep, CurrentUser, MediaUser
 from sora2.errors import BadRequest, Forbidden, NotFound
 from sora2.models.video import COMPLETED
 from sora2.videos.compat import record_out
-from sora2.videos.files import grant_for, media_response
+from sora2.videos.files import grant_for, link_grant_seconds, media_response
 from sora2.videos.listing import LIST_OPENAPI, page_key
 from sora2.videos.media_access import MediaRecord
 from sora2.videos.repository import VideoRepository
@@ -78,7 +78,7 @@ async def content(video_id: str, request: Request, user: MediaUser, ctx: CtxDep,
         raise BadRequest("Video is not ready yet", code="not_ready")
     if variant not in ("video", "thumbnail", "spritesheet"):
         raise BadRequest("Invalid variant. Use video, thumbnail or spritesheet", code="invalid_variant")
-    return await _serve(request, ctx, video, variant, download)
+    return grant_for(await _serve(request, ctx, video, variant, download), ctx.settings.media_token_grant_seconds)
 
 
 @router.head("/media/{video_id}/{variant}", include_in_schema=False)
@@ -92,4 +92,4 @@ async def signed_media(video_id: str, variant: Variant, request: Request, ctx: C
     video = await ctx.media_records.get(video_id)
     if video is None:
         raise NotFound("Video not found")
-    return grant_for(await _serve(request, ctx, video, variant, download), int(exp), now)
+    return grant_for(await _serve(request, ctx, video, variant, download), link_grant_seconds(int(exp), now))
