@@ -48,6 +48,19 @@ async def test_usage_by_day_user_provider_and_model(client, admin_headers, ctx):
     assert [(s["username"], s["bytes"], s["videos"]) for s in usage["storage"]] == [("alice", 1_000_000, 1)]
 
 
+async def test_a_cancelled_job_counts_as_cancelled_not_as_a_providers_failure(client, admin_headers, ctx):
+    await _ledger(client, admin_headers, ctx)
+    carol = await make_user(client, admin_headers, "carol")
+    cancelled = (await create(client, carol)).json()
+    async with ctx.sessions.begin() as session:  # as the tracker leaves it: failed for the original's clients
+        await session.execute(update(Video).where(Video.id == cancelled["id"]).values(
+            status="failed", cancelled_at=datetime.now(UTC)))
+    usage = (await client.get("/api/admin/usage", headers=admin_headers)).json()
+    [health] = usage["jobs"]
+    assert health["by_status"] == {"completed": 1, "failed": 1, "queued": 1, "cancelled": 1}
+    assert health["failure_rate"] == 0.5
+
+
 async def test_the_ledger_downloads_as_csv(client, admin_headers, ctx):
     await _ledger(client, admin_headers, ctx)
     response = await client.get("/api/admin/usage/ledger.csv", headers=admin_headers)

@@ -29,9 +29,10 @@ class DashboardRepository:
         return await self.spend_by(func.date(Video.created_at), start, end)
 
     async def status_counts(self, start: datetime, end: datetime) -> Sequence[Row]:
-        """(provider, status, count) for jobs created in [start, end)."""
-        stmt = (select(Video.provider, Video.status, func.count()).where(*self._in(start, end))
-                .group_by(Video.provider, Video.status))
+        """(provider, status, submit_state, cancelled, count) for jobs created in [start, end)."""
+        cancelled = Video.cancelled_at.is_not(None)
+        stmt = (select(Video.provider, Video.status, Video.submit_state, cancelled, func.count())
+                .where(*self._in(start, end)).group_by(Video.provider, Video.status, Video.submit_state, cancelled))
         return (await self.session.execute(stmt)).all()
 
     async def ready_times(self, start: datetime, end: datetime) -> Sequence[Row]:

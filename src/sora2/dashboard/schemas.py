@@ -14,7 +14,8 @@ class SpendRow(BaseModel):
 class ProviderHealth(BaseModel):
     provider: str
     by_status: dict[str, int]
-    failure_rate: float | None = Field(description="failed / (completed + failed); null before any finished")
+    failure_rate: float | None = Field(description="failed / (completed + failed); null before any finished. "
+                                                   "Cancelled and unconfirmed jobs are counted apart, not as failures")
     median_seconds_to_ready: float | None = Field(description="from the request to the downloaded file")
 
 

@@ -12,6 +12,7 @@ from sora2.dashboard.repository import DashboardRepository
 from sora2.dashboard.schemas import ProviderHealth, SpendRow, StorageRow, UsageOut, UsageTotals
 from sora2.errors import BadRequest
 from sora2.models import Video
+from sora2.videos.states import state_of
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366 * 2
@@ -87,8 +88,11 @@ class DashboardService:
 
     async def _health(self, start: datetime, end: datetime) -> list[ProviderHealth]:
         counts: dict[str, dict[str, int]] = {}
-        for provider, status, count in await self.repo.status_counts(start, end):
-            counts.setdefault(provider, {})[status] = int(count)
+        for provider, status, submit_state, cancelled, count in await self.repo.status_counts(start, end):
+            # by the owner's state: a cancelled job is no failure of its provider's
+            state = state_of(status, submit_state, cancelled=bool(cancelled))
+            by_state = counts.setdefault(provider, {})
+            by_state[state] = by_state.get(state, 0) + int(count)
         waits: dict[str, list[float]] = {}
         for provider, created, ready in await self.repo.ready_times(start, end):
             waits.setdefault(provider, []).append(max(0.0, (ready - created).total_seconds()))

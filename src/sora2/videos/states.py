@@ -16,13 +16,17 @@ CANCELLABLE_STATES = frozenset({"queued", CONFIRMING, "in_progress"})
 
 def public_state(video) -> str:  # noqa: ANN001  (a Video or a row with its attribute names)
     """queued | confirming | in_progress | completed | failed | cancelled | unconfirmed."""
-    if video.cancelled_at is not None:
+    return state_of(video.status, video.submit_state, cancelled=video.cancelled_at is not None)
+
+
+def state_of(status: str, submit_state: str, *, cancelled: bool) -> str:
+    if cancelled:
         return CANCELLED
-    if video.submit_state == SUBMIT_CONFIRMING:
+    if submit_state == SUBMIT_CONFIRMING:
         return CONFIRMING
-    if video.submit_state == SUBMIT_UNCONFIRMED:
+    if submit_state == SUBMIT_UNCONFIRMED:
         return UNCONFIRMED
-    return video.status
+    return status
 
 
 def compat_status(state: str) -> str:

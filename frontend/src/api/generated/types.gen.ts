@@ -1096,7 +1096,7 @@ export type ProviderHealth = {
     /**
      * Failure Rate
      *
-     * failed / (completed + failed); null before any finished
+     * failed / (completed + failed); null before any finished. Cancelled and unconfirmed jobs are counted apart, not as failures
      */
     failure_rate: number | null;
     /**
@@ -4034,15 +4034,6 @@ export type ListVideosApiVideosGetData = {
     };
     url: '/api/videos';
 };
-
-export type ListVideosApiVideosGetErrors = {
-    /**
-     * Validation Error
-     */
-    422: HttpValidationError;
-};
-
-export type ListVideosApiVideosGetError = ListVideosApiVideosGetErrors[keyof ListVideosApiVideosGetErrors];
 
 export type ListVideosApiVideosGetResponses = {
     /**
