@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -67,3 +69,19 @@ def test_phone_library_is_usable(new_page, api) -> None:  # noqa: ANN001
     # Every duration button fits on the screen.
     assert page.get_by_test_id("duration").evaluate("el => el.scrollWidth <= el.clientWidth + 1")
     shot(page, "phone-create", full_page=True)
+
+
+def test_an_admins_phone_navigation_fits_and_reaches_the_admin_pages(new_page) -> None:  # noqa: ANN001
+    page = new_page(width=360, height=740, is_mobile=True, has_touch=True)
+    sign_in(page)
+    nav = page.get_by_role("navigation", name="Main navigation")
+    entries = nav.locator(".v-btn")
+    expect(entries).to_have_count(4)  # Library, Create, Collections, Admin (Settings is in the account menu)
+    boxes = [entries.nth(i).bounding_box() for i in range(4)]
+    assert all(b["x"] >= 0 and b["x"] + b["width"] <= 360 for b in boxes), boxes
+    expect(nav.get_by_role("link", name="Library")).to_be_visible()
+    page.get_by_test_id("phone-admin-menu").click()
+    page.get_by_role("menuitem", name="Users").click()
+    page.wait_for_url("**/admin/users")
+    expect(page.get_by_test_id("phone-admin-menu")).to_have_class(re.compile(r"v-btn--active"))
+    shot(page, "phone-admin-menu")

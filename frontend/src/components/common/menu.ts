@@ -9,3 +9,5 @@ export interface MenuItem {
   checked?: boolean
   disabled?: boolean
 }
+
+export type MenuLocation = 'bottom end' | 'bottom start' | 'top center'
