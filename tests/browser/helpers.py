@@ -1,13 +1,22 @@
-"""Setting up a browser test's world through the API: fresh users, finished videos."""
+"""Setting up a browser test's world through the API: fresh users, finished videos; typing into dialogs."""
 
 from __future__ import annotations
 
 import time
 import uuid
 
+from playwright.sync_api import Locator, expect
+
 from tests.browser.conftest import Api
 
 PASSWORD = "library-pass-123"
+
+
+def autofocused(field: Locator) -> Locator:
+    """The field once Vuetify's autofocus has landed on it (50 ms after it is seen): keys typed into another field of
+    the dialog before that may land here instead (under CI load a password went into the username)."""
+    expect(field).to_be_focused()
+    return field
 
 
 def fresh_user(api: Api, prefix: str, role: str = "user") -> str:

@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import shot, sign_in
+from tests.browser.helpers import autofocused
 from tests.fixtures.live import ADMIN_PASSWORD, LiveServer
 from tests.multi_instance.conftest import EmulatorProcess
 
@@ -160,7 +161,7 @@ def test_webhooks_are_managed_in_settings_with_a_delivery_log_and_resend(new_pag
         page = new_page()
         sign_in(page, "erin", PASSWORD, path="/settings")
         page.get_by_test_id("add-webhook").click()
-        page.get_by_test_id("webhook-url").locator("input").fill(url)
+        autofocused(page.get_by_test_id("webhook-url").locator("input")).fill(url)
         page.get_by_test_id("webhook-description").locator("input").fill("Team chat bot")
         page.get_by_test_id("event-video.cancelled").locator("input").uncheck()
         shot(page, "webhook-dialog")
