@@ -13,11 +13,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import subprocess
 import tempfile
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import httpx
 
@@ -66,14 +68,19 @@ async def seed(data_dir: Path) -> str:
     return video_id
 
 
-def serve(data_dir: Path, accel: bool, token_grant_seconds: int = 0):  # noqa: ANN201
+class Served(NamedTuple):
+    process: subprocess.Popen
+    port: int
+
+
+def serve(data_dir: Path, accel: bool, token_grant_seconds: int = 0) -> Served:
     port = free_port()
     env = {"SORA2_DATA_DIR": str(data_dir), "SORA2_JWT_SECRET": "bench-secret-7c1e9a40f2b85d3e6a9c0f17b4d2e8a5",
            "SORA2_LOG_LEVEL": "WARNING", "SORA2_EMULATOR_ENABLED": "false",
            "SORA2_MEDIA_ACCEL_REDIRECT": "/_media/" if accel else "",
            "SORA2_MEDIA_TOKEN_GRANT_SECONDS": str(token_grant_seconds)}
-    return start_process(python_module("sora2", "serve", "--port", str(port)), env,
-                         f"http://127.0.0.1:{port}/readyz"), port
+    return Served(start_process(python_module("sora2", "serve", "--port", str(port)), env,
+                                f"http://127.0.0.1:{port}/readyz"), port)
 
 
 def static_site(port: int, file: Path) -> str:
@@ -125,11 +132,11 @@ async def measure(seconds: int) -> list[str]:
         direct, accel = serve(data_dir, False), serve(data_dir, True)
         granting = serve(data_dir, True, TOKEN_GRANT_SECONDS)
         nginx_port, granting_port, static_port = free_port(), free_port(), free_port()
-        nginx = Nginx(Path(tmp) / "nginx", with_media_location(documented_site([accel[1]], nginx_port),
+        nginx = Nginx(Path(tmp) / "nginx", with_media_location(documented_site([accel.port], nginx_port),
                                                                data_dir / "media", Path(tmp) / "grants")
                       + static_site(static_port, file), nginx_port)
         nginx_granting = Nginx(Path(tmp) / "nginx-granting", with_media_location(
-            documented_site([granting[1]], granting_port), data_dir / "media", Path(tmp) / "token-grants"),
+            documented_site([granting.port], granting_port), data_dir / "media", Path(tmp) / "token-grants"),
             granting_port)
         try:
             nginx.start()
@@ -140,14 +147,14 @@ async def measure(seconds: int) -> list[str]:
         finally:
             for proxy in (nginx, nginx_granting):
                 proxy.stop()
-            for process, _ in (direct, accel, granting):
-                stop(process)
+            for served in (direct, accel, granting):
+                stop(served.process)
     return lines
 
 
-def measure_all(video_id: str, direct, accel, granting, ports: dict[str, int],  # noqa: ANN001
+def measure_all(video_id: str, direct: Served, accel: Served, granting: Served, ports: dict[str, int],
                 seconds: int, script: Path) -> list[str]:
-    app, proxy = f"http://127.0.0.1:{direct[1]}", f"http://127.0.0.1:{ports['nginx']}"
+    app, proxy = f"http://127.0.0.1:{direct.port}", f"http://127.0.0.1:{ports['nginx']}"
     granting_proxy = f"http://127.0.0.1:{ports['granting']}"
     token = httpx.post(f"{app}/api/auth/login", json={"username": "admin", "password": PASSWORD}).json()["token"]
     signed = httpx.get(f"{app}/api/videos/{video_id}", headers={"Authorization": f"Bearer {token}"}
@@ -159,12 +166,12 @@ def measure_all(video_id: str, direct, accel, granting, ports: dict[str, int],  
         lines.append(f"-- {title}")
         line, baseline = run(static, seconds, ranges, script, None)
         lines.append(line)
-        targets = [Target("ours, ?token=", app + content, direct[0].pid),
-                   Target("ours, signed URL", app + signed, direct[0].pid),
-                   Target("ours via nginx X-Accel-Redirect, ?token=", proxy + content, accel[0].pid),
-                   Target("ours via nginx X-Accel-Redirect, signed", proxy + signed, accel[0].pid),
+        targets = [Target("ours, ?token=", app + content, direct.process.pid),
+                   Target("ours, signed URL", app + signed, direct.process.pid),
+                   Target("ours via nginx X-Accel-Redirect, ?token=", proxy + content, accel.process.pid),
+                   Target("ours via nginx X-Accel-Redirect, signed", proxy + signed, accel.process.pid),
                    Target(f"ours via nginx, ?token=, {TOKEN_GRANT_SECONDS} s grants", granting_proxy + content,
-                          granting[0].pid)]
+                          granting.process.pid)]
         for target in targets if ranges else targets[::2]:
             lines.append(run(target, seconds, ranges, script, baseline)[0])
     return lines

@@ -49,7 +49,7 @@ async def readyz(ctx: CtxDep) -> Response:
 def _metrics_allowed(expected: str | None, authorization: str | None) -> bool:
     if expected is None:
         return True
-    given = (bearer_value(authorization) if authorization else None) or ""
+    given = bearer_value(authorization) or ""
     return hmac.compare_digest(given.encode(), expected.encode())
 
 

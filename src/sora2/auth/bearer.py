@@ -5,6 +5,6 @@ from __future__ import annotations
 BEARER = "Bearer "  # the original's exact, case-sensitive prefix
 
 
-def bearer_value(authorization: str) -> str | None:
-    """The token of a Bearer header, or None for any other scheme."""
-    return authorization[len(BEARER):].strip() if authorization.startswith(BEARER) else None
+def bearer_value(authorization: str | None) -> str | None:
+    """The token of a Bearer header, or None for no header or any other scheme."""
+    return authorization[len(BEARER):].strip() if authorization and authorization.startswith(BEARER) else None

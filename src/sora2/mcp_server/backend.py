@@ -36,7 +36,7 @@ class Backend(Protocol):
 
 
 def _bearer(ctx: Context) -> str | None:
-    return bearer_value((ctx.headers or {}).get("authorization", ""))
+    return bearer_value((ctx.headers or {}).get("authorization"))
 
 
 class InProcessBackend:

@@ -40,8 +40,7 @@ def cached_page(scope: Scope) -> bytes | None:
     if scope["method"] != "GET":
         return None
     headers = Headers(scope=scope)
-    authorization = headers.get("authorization")
-    token = bearer_value(authorization) if authorization is not None else None
+    token = bearer_value(headers.get("authorization"))
     if token is None:
         return None
     ctx = scope["app"].state.ctx
