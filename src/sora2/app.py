@@ -55,6 +55,7 @@ from sora2.tracker.loop import Tracker
 from sora2.users.router import router as users_router
 from sora2.videos.library_router import router as library_router
 from sora2.videos.list_shortcut import CachedListShortcut
+from sora2.videos.media_shortcut import MediaShortcut
 from sora2.videos.read_router import router as read_router
 from sora2.videos.router import router as videos_router
 from sora2.videos.listcache import ListCache
@@ -220,8 +221,9 @@ def create_app(settings: Settings | None = None) -> ForwardedHeaders:
     api.state.settings = settings
     install_error_handlers(api)
     # Innermost first: inputs are checked inside CORS (so browsers can read the 400), headers go on everything;
-    # a cached list page is answered inside all of them, before routing.
+    # a cached list page and a player's seeks are answered inside all of them, before routing.
     api.add_middleware(CachedListShortcut)
+    api.add_middleware(MediaShortcut)
     api.add_middleware(InputGuard, max_json_bytes=settings.max_json_bytes, large_prefixes=("/mcp",),
                        max_large_json_bytes=settings.max_upload_bytes * 4 // 3 + settings.max_json_bytes)
     api.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True,

@@ -7,7 +7,6 @@ found after a comparison or two rather than fifty. Their paths overlap no other 
 from __future__ import annotations
 
 import json
-import time
 from typing import Literal
 
 from fastapi import APIRouter, Request
@@ -15,18 +14,14 @@ from starlette.responses import Response
 
 from sora2.collections.service import CollectionService
 from sora2.deps import CtxDep, CurrentUser, MediaUser
-from sora2.errors import BadRequest, Forbidden, NotFound
-from sora2.models.video import COMPLETED
 from sora2.videos.compat import record_out
-from sora2.videos.files import grant_for, link_grant_seconds, media_response
 from sora2.videos.listing import LIST_OPENAPI, page_key
-from sora2.videos.media_access import MediaRecord
+from sora2.videos.media_answers import content_answer, signed_answer
 from sora2.videos.repository import VideoRepository
 from sora2.videos.schemas import VideoList
 
 router = APIRouter(prefix="/api", tags=["videos"])
 Variant = Literal["video", "thumbnail", "spritesheet", "reference"]
-MIME = {"video": "video/mp4", "thumbnail": "image/webp", "spritesheet": "image/jpeg", "reference": "image/jpeg"}
 
 
 @router.get("/videos", response_model=VideoList, openapi_extra=LIST_OPENAPI)
@@ -50,13 +45,6 @@ async def list_videos(request: Request, user: CurrentUser, ctx: CtxDep) -> Respo
     return Response(cached, media_type="application/json")
 
 
-async def _serve(request: Request, ctx, record: MediaRecord, variant: str, download: bool) -> Response:  # noqa: ANN001
-    return await media_response(request, ctx.storage, record.key(variant), MIME[variant],
-                                redirect=ctx.settings.s3_delivery == "redirect",
-                                download_name=f"{record.id}.mp4" if download and variant == "video" else None,
-                                accel_prefix=ctx.settings.media_accel_redirect)
-
-
 MEDIA_RESPONSES = {200: {"content": {"video/mp4": {}, "image/webp": {}, "image/jpeg": {}}},
                    206: {"description": "Partial content (Range)"},
                    307: {"description": "From an S3 store: a short-lived link to the object"},
@@ -69,16 +57,7 @@ async def content(video_id: str, request: Request, user: MediaUser, ctx: CtxDep,
                   variant: str = "video", download: bool = False) -> Response:
     """A video's MP4, thumbnail or sprite sheet with ranges (Bearer header, or ?token= for old clients); from an
     S3 store, a redirect to a short-lived link (SORA2_S3_DELIVERY=redirect, the default)."""
-    video = await ctx.media_records.get(video_id)
-    if video is None:
-        raise NotFound("Video not found")
-    if video.user_id != user.id:
-        raise Forbidden("Not authorized")
-    if video.status != COMPLETED:
-        raise BadRequest("Video is not ready yet", code="not_ready")
-    if variant not in ("video", "thumbnail", "spritesheet"):
-        raise BadRequest("Invalid variant. Use video, thumbnail or spritesheet", code="invalid_variant")
-    return grant_for(await _serve(request, ctx, video, variant, download), ctx.settings.media_token_grant_seconds)
+    return await content_answer(request, ctx, video_id, user.id, variant, download)
 
 
 @router.head("/media/{video_id}/{variant}", include_in_schema=False)
@@ -86,10 +65,4 @@ async def content(video_id: str, request: Request, user: MediaUser, ctx: CtxDep,
 async def signed_media(video_id: str, variant: Variant, request: Request, ctx: CtxDep,
                        exp: str | None = None, sig: str | None = None, download: bool = False) -> Response:
     """Media through a short-lived signed URL (from a video record's `media`); no token needed."""
-    now = time.time()
-    if not ctx.signer.verify(video_id, variant, exp, sig, now):
-        raise Forbidden("This media link is invalid or has expired", code="bad_signature")
-    video = await ctx.media_records.get(video_id)
-    if video is None:
-        raise NotFound("Video not found")
-    return grant_for(await _serve(request, ctx, video, variant, download), link_grant_seconds(int(exp), now))
+    return await signed_answer(request, ctx, video_id, variant, exp, sig, download)
