@@ -6,13 +6,19 @@ nginx with SORA2_MEDIA_ACCEL_REDIRECT (the server authorises, nginx sends; the c
 as the tests run it): by default a `?token=` request is authorised by the server every time and a signed link once
 per grant, which nginx then reuses for the link's seeks; with SORA2_MEDIA_TOKEN_GRANT_SECONDS a token's
 authorisation is reused too. Targets: ranges ≥ 33 % of nginx's throughput from the server itself and equal to
-nginx with X-Accel-Redirect; full downloads ≥ 50 % of nginx's. Load from wrk (one thread)."""
+nginx with X-Accel-Redirect; full downloads ≥ 50 % of nginx's. Load from wrk (one thread).
+
+Each line is `--rounds` pairs of `--seconds` runs, nginx alone and then ours, so that whatever else the machine does
+weighs on both; the ratio is the median of the pairs'. Besides throughput it reports the CPU time per MiB of the
+app and of nginx's worker: on two cores the client is often what limits throughput, while CPU per MiB shows the
+work each path costs the server side."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import os
+import statistics
 import subprocess
 import tempfile
 import uuid
@@ -94,35 +100,72 @@ class Target:
     name: str
     url: str
     app_pid: int | None = None  # whose CPU time is reported per MiB
+    nginx_pid: int | None = None  # the nginx in front, whose workers' CPU time is reported per MiB too
 
 
-def run(target: Target, seconds: int, ranges: bool, script: Path,
-        baseline: WrkFigures | None) -> tuple[str, WrkFigures]:
-    lua, env = (script if ranges else None), {"BENCH_FILE_BYTES": str(FILE_BYTES)}
-    wrk(target.url, 8, 2, {}, lua, env)  # warm-up
+@dataclass
+class Round:
+    """One wrk run of a target; the app's and nginx's workers' CPU seconds during it."""
+    figures: WrkFigures
+    cpu: float = 0.0
+    nginx_cpu: float = 0.0
+
+
+def workers_cpu(nginx_pid: int | None) -> float:
+    if nginx_pid is None:
+        return 0.0
+    children = Path(f"/proc/{nginx_pid}/task/{nginx_pid}/children").read_text().split()
+    return sum(cpu_seconds(int(pid)) for pid in children)
+
+
+def once(target: Target, seconds: int, lua: Path | None) -> Round:
+    app, nginx = cpu_seconds(target.app_pid) if target.app_pid else 0.0, workers_cpu(target.nginx_pid)
+    figures = WrkFigures.parse(wrk(target.url, 8, seconds, {}, lua, {"BENCH_FILE_BYTES": str(FILE_BYTES)}))
+    return Round(figures, cpu_seconds(target.app_pid) - app if target.app_pid else 0.0,
+                 workers_cpu(target.nginx_pid) - nginx)
+
+
+def per_mib(cpu: float, runs: list[Round], seconds: int) -> str:
+    return f"{cpu * 1000 / max(1.0, sum(r.figures.mib_per_second for r in runs) * seconds):.2f} ms/MiB"
+
+
+def compare(target: Target, baseline: Target, seconds: int, lua: Path | None, rounds: int) -> tuple[str, list[Round]]:
+    """`rounds` pairs of runs, the baseline's and the target's in turn, so that whatever else the machine does
+    weighs on both alike; the figures are the medians, the ratio the median of the pairs' ratios."""
+    wrk(target.url, 8, 2, {}, lua, {"BENCH_FILE_BYTES": str(FILE_BYTES)})  # warm-up
     load = machine_load()
-    before = cpu_seconds(target.app_pid) if target.app_pid else 0.0
-    figures = WrkFigures.parse(wrk(target.url, 8, seconds, {}, lua, env))
-    line = (f"{target.name:<40} {figures.requests_per_second:7.0f} req/s {figures.mib_per_second:8.0f} MiB/s   "
-            f"p50 {figures.p50:>8}   p99 {figures.p99:>8}")
+    pairs = [(once(baseline, seconds, lua), once(target, seconds, lua)) for _ in range(rounds)]
+    ours = [pair[1] for pair in pairs]
+    middle = sorted(ours, key=lambda r: r.figures.mib_per_second)[len(ours) // 2].figures
+    line = (f"{target.name:<40} {middle.requests_per_second:7.0f} req/s {middle.mib_per_second:8.0f} MiB/s   "
+            f"p50 {middle.p50:>8}   p99 {middle.p99:>8}")
     if target.app_pid:
-        used = cpu_seconds(target.app_pid) - before
-        line += f"   app CPU {used * 1000 / max(1.0, figures.mib_per_second * seconds):.2f} ms/MiB"
-    if baseline is not None:
-        line += f"   = {figures.mib_per_second / baseline.mib_per_second:.0%} of nginx"
-    if figures.errors:
-        line += f"   ({figures.errors} errors)"
-    return f"{line}   ({load})", figures
+        line += f"   app CPU {per_mib(sum(r.cpu for r in ours), ours, seconds)}"
+    if target.nginx_pid:
+        line += f"   nginx CPU {per_mib(sum(r.nginx_cpu for r in ours), ours, seconds)}"
+    ratios = sorted(o.figures.mib_per_second / max(1.0, b.figures.mib_per_second) for b, o in pairs)
+    line += (f"   = {statistics.median(ratios):.0%} of nginx (rounds: {', '.join(f'{r:.0%}' for r in ratios)})")
+    if errors := sum(r.figures.errors for r in ours):
+        line += f"   ({errors} errors)"
+    return f"{line}   ({load})", [pair[0] for pair in pairs]
 
 
-async def measure(seconds: int) -> list[str]:
+def baseline_line(target: Target, runs: list[Round], seconds: int) -> str:
+    rates = sorted(r.figures.mib_per_second for r in runs)
+    return (f"{target.name:<40} {statistics.median(rates):16.0f} MiB/s   median of {len(runs)} runs "
+            f"({rates[0]:.0f}-{rates[-1]:.0f}), one before each of ours   "
+            f"nginx CPU {per_mib(sum(r.nginx_cpu for r in runs), runs, seconds)}")
+
+
+async def measure(seconds: int, rounds: int) -> list[str]:
     try:
         nginx_binary()
     except RuntimeError:
         return ["skipped: the baseline needs nginx (`make nginx`)"]
     if not has_wrk():
         return ["skipped: needs wrk (apt-get install wrk)"]
-    lines = [f"one {FILE_BYTES // 2**20} MiB file; 8 connections; {seconds} s per run; load: wrk"]
+    lines = [f"one {FILE_BYTES // 2**20} MiB file; 8 connections; {rounds} rounds of {seconds} s per line, "
+             "nginx alone then ours in each; load: wrk"]
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
         video_id = await seed(data_dir)
@@ -141,9 +184,8 @@ async def measure(seconds: int) -> list[str]:
         try:
             nginx.start()
             nginx_granting.start()
-            lines += measure_all(video_id, direct, accel, granting,
-                                 {"nginx": nginx_port, "granting": granting_port, "static": static_port},
-                                 seconds, script)
+            lines += measure_all(video_id, direct, accel, granting, {"nginx": nginx, "granting": nginx_granting},
+                                 static_port, seconds, rounds, script)
         finally:
             for proxy in (nginx, nginx_granting):
                 proxy.stop()
@@ -152,36 +194,37 @@ async def measure(seconds: int) -> list[str]:
     return lines
 
 
-def measure_all(video_id: str, direct: Served, accel: Served, granting: Served, ports: dict[str, int],
-                seconds: int, script: Path) -> list[str]:
-    app, proxy = f"http://127.0.0.1:{direct.port}", f"http://127.0.0.1:{ports['nginx']}"
-    granting_proxy = f"http://127.0.0.1:{ports['granting']}"
+def measure_all(video_id: str, direct: Served, accel: Served, granting: Served, fronts: dict[str, Nginx],
+                static_port: int, seconds: int, rounds: int, script: Path) -> list[str]:
+    """`fronts`: the nginx with the static baseline and the documented locations, and the one with token grants."""
+    nginx, nginx_granting = fronts["nginx"].process.pid, fronts["granting"].process.pid
+    app, proxy, granting_proxy = f"http://127.0.0.1:{direct.port}", fronts["nginx"].url, fronts["granting"].url
     token = httpx.post(f"{app}/api/auth/login", json={"username": "admin", "password": PASSWORD}).json()["token"]
     signed = httpx.get(f"{app}/api/videos/{video_id}", headers={"Authorization": f"Bearer {token}"}
                        ).json()["media"]["video"]
     content = f"/api/videos/{video_id}/content?token={token}"
-    static = Target("nginx alone (baseline)", f"http://127.0.0.1:{ports['static']}/file.mp4")
-    lines = []
-    for ranges, title in ((True, "random 1 MiB ranges"), (False, "full downloads")):
+    static = Target("nginx alone (baseline)", f"http://127.0.0.1:{static_port}/file.mp4", None, nginx)
+    lines: list[str] = []
+    for lua, title in ((script, "random 1 MiB ranges"), (None, "full downloads")):
         lines.append(f"-- {title}")
-        line, baseline = run(static, seconds, ranges, script, None)
-        lines.append(line)
         targets = [Target("ours, ?token=", app + content, direct.process.pid),
                    Target("ours, signed URL", app + signed, direct.process.pid),
-                   Target("ours via nginx X-Accel-Redirect, ?token=", proxy + content, accel.process.pid),
-                   Target("ours via nginx X-Accel-Redirect, signed", proxy + signed, accel.process.pid),
+                   Target("ours via nginx X-Accel-Redirect, ?token=", proxy + content, accel.process.pid, nginx),
+                   Target("ours via nginx X-Accel-Redirect, signed", proxy + signed, accel.process.pid, nginx),
                    Target(f"ours via nginx, ?token=, {TOKEN_GRANT_SECONDS} s grants", granting_proxy + content,
-                          granting.process.pid)]
-        for target in targets if ranges else targets[::2]:
-            lines.append(run(target, seconds, ranges, script, baseline)[0])
+                          granting.process.pid, nginx_granting)]
+        compared = [compare(target, static, seconds, lua, rounds) for target in (targets if lua else targets[::2])]
+        lines.append(baseline_line(static, [run for _, runs in compared for run in runs], seconds))
+        lines += [line for line, _ in compared]
     return lines
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    for line in asyncio.run(measure(args.seconds)):
+    for line in asyncio.run(measure(args.seconds, args.rounds)):
         print(line, flush=True)
 
 
