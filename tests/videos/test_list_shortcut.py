@@ -25,6 +25,8 @@ async def test_a_cached_page_is_answered_with_the_routes_bytes_and_headers(app, 
     assert served.content == built.content
     for name in FULL_ROUTE - {"status"}:
         assert served.headers.get(name) == built.headers.get(name), name
+    metrics = (await client.get("/metrics")).text  # both answers counted under the route's template
+    assert 'sora2_http_request_seconds_count{method="GET",route="/api/videos"} 2.0' in metrics
 
 
 async def test_requests_the_route_must_judge_are_passed_to_it(app, client, user_headers):  # noqa: ANN001

@@ -61,6 +61,10 @@ async def test_seeks_get_the_routes_bytes_and_headers(app, client, user_headers,
     head = await client.head(record["media"]["thumbnail"])
     assert await answered(app, record["media"]["thumbnail"], method="HEAD")
     assert head.status_code == 200 and head.headers["content-type"] == "image/webp"
+    metrics = (await client.get("/metrics")).text  # counted under the routes' templates, not as "unmatched"
+    assert 'sora2_http_request_seconds_count{method="GET",route="/api/media/{video_id}/{variant}"} 1.0' in metrics
+    assert 'sora2_http_request_seconds_count{method="GET",route="/api/videos/{video_id}/content"} 3.0' in metrics
+    assert 'route="unmatched"' not in metrics
 
 
 async def test_what_the_route_must_judge_or_explain_is_passed_to_it(app, client, user_headers, video):  # noqa: ANN001

@@ -16,9 +16,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from sora2.auth.bearer import bearer_value
 from sora2.auth.resolve import cached_principal
 from sora2.errors import BadRequest
+from sora2.handlers import AnsweredRoute
 from sora2.videos.listing import page_key
 
 LIST_PATH = "/api/videos"
+LIST_ROUTE = AnsweredRoute(LIST_PATH)
 
 
 class CachedListShortcut:
@@ -30,6 +32,7 @@ class CachedListShortcut:
         if page is None:
             await self.app(scope, receive, send)
             return
+        scope["route"] = LIST_ROUTE
         await send({"type": "http.response.start", "status": 200,
                     "headers": [(b"content-length", str(len(page)).encode()), (b"content-type", b"application/json")]})
         await send({"type": "http.response.body", "body": page})

@@ -20,11 +20,15 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sora2.auth.bearer import bearer_value
 from sora2.auth.resolve import cached_principal
+from sora2.context import AppContext
 from sora2.errors import AppError
+from sora2.handlers import AnsweredRoute
 from sora2.videos.media_answers import MIME, content_answer, signed_answer
 
 SIGNED = re.compile(r"/api/media/([^/]+)/([^/]+)")
+SIGNED_ROUTE = AnsweredRoute("/api/media/{video_id}/{variant}")
 CONTENT = re.compile(r"/api/videos/([^/]+)/content")
+CONTENT_ROUTE = AnsweredRoute("/api/videos/{video_id}/content")
 # How FastAPI reads a bool query parameter; any other value is its 422, so the route answers those.
 BOOLEANS = {"1": True, "true": True, "on": True, "yes": True, "t": True, "y": True,
             "0": False, "false": False, "off": False, "no": False, "f": False, "n": False}
@@ -41,6 +45,7 @@ class MediaShortcut:
         if response is None:
             await self.app(scope, receive, send)
             return
+        scope["route"] = SIGNED_ROUTE if scope["path"].startswith("/api/media/") else CONTENT_ROUTE
         await response(scope, receive, send)
 
 
@@ -70,7 +75,7 @@ async def shortcut_answer(scope: Scope) -> Response | None:
         return None  # the route answers again, and explains
 
 
-def _known_user(request: Request, query: QueryParams, ctx) -> str | None:  # noqa: ANN001
+def _known_user(request: Request, query: QueryParams, ctx: AppContext) -> str | None:
     """The signed-in user a header or `?token=` names, when this instance knows the token without the database."""
     header = request.headers.get("authorization")
     token = bearer_value(header) if header is not None else query.get("token")
