@@ -92,6 +92,7 @@ async def test_what_the_route_must_judge_or_explain_is_passed_to_it(app, client,
     assert not await answered(app, content, unsatisfiable)
     too_far = await client.get(content, headers=unsatisfiable)
     assert too_far.status_code == 416 and too_far.headers["content-range"] == f"bytes */{2 * 2**20}"
+    assert too_far.json()["error"] == "Range 'bytes=99999999-' is outside the file (the file has 2097152 bytes)"
 
 
 async def test_another_users_token_and_a_disabled_owners_are_refused(app, client, admin_headers, user_headers,  # noqa: ANN001

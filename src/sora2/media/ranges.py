@@ -51,7 +51,7 @@ def parse_range(header: str | None, size: int) -> ByteRange | None:
         byte_range = _resolve(first, last, size)
         if byte_range is not None:
             return byte_range
-    raise RangeNotSatisfiable(f"Range {_shown(header)} is outside the file ({size} bytes)")
+    raise RangeNotSatisfiable(f"Range {_shown(header)} is outside the file")  # callers say its size
 
 
 def _parse_spec(spec: str, header: str) -> tuple[int | None, int | None]:
