@@ -29,7 +29,7 @@ SIGNED = re.compile(r"/api/media/([^/]+)/([^/]+)")
 SIGNED_ROUTE = AnsweredRoute("/api/media/{video_id}/{variant}")
 CONTENT = re.compile(r"/api/videos/([^/]+)/content")
 CONTENT_ROUTE = AnsweredRoute("/api/videos/{video_id}/content")
-# How FastAPI reads a bool query parameter; any other value is its 422, so the route answers those.
+# How FastAPI reads a bool query parameter; any other value is the route's 400, so the route answers those.
 BOOLEANS = {"1": True, "true": True, "on": True, "yes": True, "t": True, "y": True,
             "0": False, "false": False, "off": False, "no": False, "f": False, "n": False}
 
