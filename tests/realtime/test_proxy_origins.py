@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from sora2.app import create_app
-from sora2.proxy import ForwardedHeaders
+from sora2.http.proxy import ForwardedHeaders
 
 NGINX = ("127.0.0.1", 40000)  # loopback: trusted by default
 STRANGER = ("203.0.113.9", 40000)  # a documentation address: never trusted unless configured

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request
 
 from sora2.apitokens.schemas import TokenCreatedOut, TokenCreateIn, TokenOut, TokensOut
 from sora2.apitokens.service import ApiTokenService
-from sora2.bodies import read_model
+from sora2.http.bodies import read_model
 from sora2.deps import AdminUser, AnyScopeUser, CurrentUser, SessionDep, client_address
 from sora2.users.schemas import SuccessMessage
 

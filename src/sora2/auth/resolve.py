@@ -8,7 +8,7 @@ from sora2.auth.principal import Principal
 from sora2.auth.service import AuthService
 from sora2.context import AppContext
 from sora2.errors import Unauthorized
-from sora2.inputs import text_problem
+from sora2.http.inputs import text_problem
 
 MAX_TOKEN_LENGTH = 4096  # a sign-in JWT is a few hundred characters, an API token 47
 

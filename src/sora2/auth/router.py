@@ -6,7 +6,7 @@ from sora2.audit.schemas import SignInSecurity
 from sora2.audit.service import AuditService
 from sora2.auth.credentials import CredentialService
 from sora2.auth.schemas import LoginIn, LoginOut, MeOut
-from sora2.bodies import read_model
+from sora2.http.bodies import read_model
 from sora2.deps import CtxDep, CurrentUser, SessionDep, bearer_token, client_address
 from sora2.users.schemas import ChangePasswordIn, SuccessMessage, UserOut
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from sora2.bodies import read_model
+from sora2.http.bodies import read_model
 from sora2.collections.repository import CollectionRepository
 from sora2.collections.schemas import CollectionIn, CollectionList, CollectionOut, CollectionVideosIn, MembershipOut
 from sora2.collections.service import CollectionService

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from sora2.bodies import read_model
+from sora2.http.bodies import read_model
 from sora2.deps import CtxDep, CurrentUser, SessionDep
 from sora2.presets.schemas import PresetIn, PresetList, PresetOut
 from sora2.presets.service import PresetService

@@ -10,9 +10,9 @@ import socketio
 from sora2.auth.resolve import resolve_principal
 from sora2.context import AppContext
 from sora2.errors import AppError
-from sora2.proxy import same_origin
+from sora2.http.proxy import same_origin
 from sora2.events import BudgetNoticeRaised, UserChanged, VideoUpdated
-from sora2.inputs import text_problem
+from sora2.http.inputs import text_problem
 from sora2.videos.repository import VideoRepository
 from sora2.videos.schemas import video_out
 

@@ -7,7 +7,7 @@ from starlette.responses import HTMLResponse, Response
 
 from sora2 import web
 from sora2.auth.ratelimit_window import WindowLimiter
-from sora2.bodies import read_model
+from sora2.http.bodies import read_model
 from sora2.context import AppContext
 from sora2.db.base import epoch, utcnow
 from sora2.deps import AdminUser, CtxDep, CurrentUser, SessionDep

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request
 
 from sora2.deps import AdminUser, SessionDep, client_address
 from sora2.errors import BadRequest, Forbidden
-from sora2.bodies import read_model
+from sora2.http.bodies import read_model
 from sora2.users.schemas import CreateUserIn, CreateUserOut, UpdateUserIn, UserEnvelope, UserOut, UsersOut
 from sora2.users.service import UserService
 

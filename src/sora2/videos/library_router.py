@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response, StreamingResponse
 
-from sora2.bodies import read_model
+from sora2.http.bodies import read_model
 from sora2.collections.service import clean_ids
 from sora2.deps import CtxDep, CurrentUser, SessionDep
 from sora2.errors import BadRequest, Forbidden, NotFound

@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from sora2.auth.bearer import bearer_value
 from sora2.auth.resolve import cached_principal
 from sora2.errors import BadRequest
-from sora2.handlers import AnsweredRoute
+from sora2.http.handlers import AnsweredRoute
 from sora2.videos.listing import page_key
 
 LIST_PATH = "/api/videos"

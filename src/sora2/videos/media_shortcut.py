@@ -22,7 +22,7 @@ from sora2.auth.bearer import bearer_value
 from sora2.auth.resolve import cached_principal
 from sora2.context import AppContext
 from sora2.errors import AppError
-from sora2.handlers import AnsweredRoute
+from sora2.http.handlers import AnsweredRoute
 from sora2.videos.media_answers import MIME, content_answer, signed_answer
 
 SIGNED = re.compile(r"/api/media/([^/]+)/([^/]+)")

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 
 from sora2.deps import AdminUser, CtxDep, CurrentUser, SessionDep
 from sora2.errors import BadRequest, NotFound
-from sora2.bodies import read_model
+from sora2.http.bodies import read_model
 from sora2.media import MediaError, StoreUnavailable
 from sora2.media.store.keys import reference_key, video_key
 from sora2.models import Video

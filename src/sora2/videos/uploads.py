@@ -9,7 +9,7 @@ from starlette.requests import Request
 
 from sora2.config import Settings
 from sora2.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
-from sora2.bodies import checked_fields, read_body
+from sora2.http.bodies import checked_fields, read_body
 from sora2.media import sniff_image_mime
 from sora2.videos.service import CreateParams
 

@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from sora2.deps import CtxDep, SessionDep
 from sora2.errors import BadRequest, PayloadTooLarge, Unauthorized
-from sora2.inputs import InputError, parse_json
+from sora2.http.inputs import InputError, parse_json
 from sora2.providers.registry import OPENROUTER_ID
 from sora2.webhooks.fal_signature import JwksCache
 from sora2.webhooks.fal_signature import verify as verify_fal

@@ -5,7 +5,7 @@ in the query string and in the path must be text the databases can store: no lon
 and asyncpg raise on them) and no NUL (PostgreSQL text cannot hold it). A bad input is a 400 `{"error"}` like
 any other client error, so the keep-alive connection stays open (a 500 would close it).
 
-Routes that read their body through `sora2.bodies.read_body` get the already parsed value; FastAPI's own body
+Routes that read their body through `sora2.http.bodies.read_body` get the already parsed value; FastAPI's own body
 parsing sees only bodies that passed.
 """
 

@@ -8,13 +8,13 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 
 from sora2.errors import AppError, BadRequest, UnsupportedMediaType
-from sora2.inputs import PARSED_JSON, InputError, check_text, parse_json
+from sora2.http.inputs import PARSED_JSON, InputError, check_text, parse_json
 
 M = TypeVar("M", bound=BaseModel)
 
 
 async def read_body(request: Request) -> dict[str, Any]:
-    """JSON object or form fields; an empty body is an empty dict. JSON was checked by sora2.inputs.InputGuard;
+    """JSON object or form fields; an empty body is an empty dict. JSON was checked by sora2.http.inputs.InputGuard;
     form fields are checked here (a form cannot carry a lone surrogate, but it can carry a NUL)."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type in ("", "application/json") or content_type.endswith("+json"):
