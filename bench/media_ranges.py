@@ -37,6 +37,7 @@ from tests.fixtures.nginx import Nginx, documented_site, nginx_binary, with_medi
 
 FILE_BYTES = 50 * 2**20
 TOKEN_GRANT_SECONDS = 5
+WRK_ENV = {"BENCH_FILE_BYTES": str(FILE_BYTES)}  # read by RANGE_SCRIPT
 RANGE_SCRIPT = """
 math.randomseed(os.time())
 local size = tonumber(os.getenv("BENCH_FILE_BYTES"))
@@ -120,7 +121,7 @@ def workers_cpu(nginx_pid: int | None) -> float:
 
 def once(target: Target, seconds: int, lua: Path | None) -> Round:
     app, nginx = cpu_seconds(target.app_pid) if target.app_pid else 0.0, workers_cpu(target.nginx_pid)
-    figures = WrkFigures.parse(wrk(target.url, 8, seconds, {}, lua, {"BENCH_FILE_BYTES": str(FILE_BYTES)}))
+    figures = WrkFigures.parse(wrk(target.url, 8, seconds, {}, lua, WRK_ENV))
     return Round(figures, cpu_seconds(target.app_pid) - app if target.app_pid else 0.0,
                  workers_cpu(target.nginx_pid) - nginx)
 
@@ -132,7 +133,7 @@ def per_mib(cpu: float, runs: list[Round], seconds: int) -> str:
 def compare(target: Target, baseline: Target, seconds: int, lua: Path | None, rounds: int) -> tuple[str, list[Round]]:
     """`rounds` pairs of runs, the baseline's and the target's in turn, so that whatever else the machine does
     weighs on both alike; the figures are the medians, the ratio the median of the pairs' ratios."""
-    wrk(target.url, 8, 2, {}, lua, {"BENCH_FILE_BYTES": str(FILE_BYTES)})  # warm-up
+    wrk(target.url, 8, 2, {}, lua, WRK_ENV)  # warm-up
     load = machine_load()
     pairs = [(once(baseline, seconds, lua), once(target, seconds, lua)) for _ in range(rounds)]
     ours = [pair[1] for pair in pairs]

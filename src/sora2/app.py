@@ -14,7 +14,6 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from sora2 import web
-from sora2.http import health
 from sora2.apitokens.router import router as tokens_router
 from sora2.audit.router import router as audit_router
 from sora2.auth.router import router as auth_router
@@ -34,9 +33,11 @@ from sora2.db.migrate import upgrade_if_behind
 from sora2.db.startup_lock import startup_lock
 from sora2.events import EventBus, LibraryChanged, UserChanged, VideoUpdated
 from sora2.filemodes import secure_data_dir
+from sora2.http import health
 from sora2.http.handlers import AccessLogMiddleware, install_error_handlers
 from sora2.http.headers import SecurityHeaders
 from sora2.http.inputs import InputGuard
+from sora2.http.proxy import ForwardedHeaders
 from sora2.media import open_store
 from sora2.media.store import browser_origins
 from sora2.mcp_server.lazy import MCP_PATH, LazyMcpEndpoint
@@ -50,7 +51,6 @@ from sora2.providers_admin.crypto import load_keybox
 from sora2.providers_admin.router import router as providers_admin_router
 from sora2.providers_admin.runtime import ProviderRuntime
 from sora2.providers_api.router import router as providers_router
-from sora2.http.proxy import ForwardedHeaders
 from sora2.realtime.server import bridge_events, create_socket_server
 from sora2.tracker.loop import Tracker
 from sora2.users.router import router as users_router

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Callable
 
@@ -25,3 +26,11 @@ async def create_video(client: httpx.AsyncClient, headers: dict, **fields) -> di
     response = await client.post("/api/videos", json=body, headers=headers)
     assert response.status_code == 200, response.text
     return response.json()
+
+
+async def video_with_bytes(client: httpx.AsyncClient, headers: dict, ctx, size: int) -> tuple[dict, bytes]:  # noqa: ANN001
+    """A completed video whose stored MP4 is replaced by `size` known bytes (the media routes do not decode)."""
+    video = await wait_for_video(client, headers, (await create_video(client, headers, seconds="4"))["id"])
+    data = os.urandom(size)
+    ctx.storage.local_path(f"videos/{video['id']}.mp4").write_bytes(data)
+    return video, data

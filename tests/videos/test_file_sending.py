@@ -3,20 +3,16 @@ read size are exact, and a server that offers the ASGI path-send extension is ha
 
 from __future__ import annotations
 
-import os
 
 import pytest
 
-from tests.videos.helpers import create_video, wait_for_video
+from tests.videos.helpers import video_with_bytes
 
 
 @pytest.fixture
 async def big_file(client, user_headers, ctx) -> tuple[dict, bytes]:  # noqa: ANN001
-    """A completed video whose stored MP4 is replaced by 3.5 MiB of known bytes (media routes do not decode)."""
-    video = await wait_for_video(client, user_headers, (await create_video(client, user_headers, seconds="4"))["id"])
-    data = os.urandom(7 * 2**19)
-    ctx.storage.local_path(f"videos/{video['id']}.mp4").write_bytes(data)
-    return video, data
+    """A completed video whose stored MP4 is 3.5 MiB of known bytes."""
+    return await video_with_bytes(client, user_headers, ctx, 7 * 2**19)
 
 
 async def test_bodies_of_several_mib_and_ranges_across_reads_are_exact(client, user_headers, big_file):

@@ -3,13 +3,12 @@ and never to a caller, link or query the route itself would turn away or explain
 
 from __future__ import annotations
 
-import os
 from urllib.parse import urlsplit
 
 import pytest
 
 from tests.conftest import login
-from tests.videos.helpers import create_video, wait_for_video
+from tests.videos.helpers import video_with_bytes
 
 SAME = ("content-type", "content-length", "content-range", "etag", "accept-ranges", "cache-control",
         "content-disposition", "x-content-type-options", "content-security-policy")
@@ -30,10 +29,7 @@ async def answered(app, url: str, headers: dict[str, str] | None = None, method:
 @pytest.fixture
 async def video(client, user_headers, ctx) -> tuple[dict, bytes]:  # noqa: ANN001
     """A completed video whose stored MP4 is 2 MiB of known bytes."""
-    done = await wait_for_video(client, user_headers, (await create_video(client, user_headers, seconds="4"))["id"])
-    data = os.urandom(2 * 2**20)
-    ctx.storage.local_path(f"videos/{done['id']}.mp4").write_bytes(data)
-    return done, data
+    return await video_with_bytes(client, user_headers, ctx, 2 * 2**20)
 
 
 async def api_token(client, user_headers) -> dict[str, str]:  # noqa: ANN001
